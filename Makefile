@@ -1,0 +1,69 @@
+# Turnout: `make run` for a local demo, `make test` for the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+# The local demo runs with debugging on, over plain HTTP, on SQLite unless DATABASE_URL says otherwise.
+RUN_ENV := DEBUG=1 HTTPS_ONLY=0
+
+.PHONY: run test install install-test browser lint format migrate demo worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test browser node_modules/axe-core/axe.min.js
+
+# Browser tests drive the system's Chromium; Playwright's own download is not used.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+migrate: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "  Turnout is running at http://$(HOST):$(PORT)/events/"
+	@echo "  Admin: http://$(HOST):$(PORT)/admin/  login: organiser  password: turnout-demo"
+	@echo ""
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: migrate
+	$(RUN_ENV) $(BIN)/python manage.py db_worker
+
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView, TemplateView
+
+from events import views as event_views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="events:list", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("healthz", event_views.healthz, name="healthz"),
+    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path("events/", include("events.urls")),
+    path("", include("registrations.urls")),
+]

@@ -1,0 +1,210 @@
+import zoneinfo
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from registrations import services
+from registrations.admin import RegistrationInline
+from registrations.exports import attendees_csv_response
+from registrations.models import Registration, with_registration_counts
+
+from .models import Event, Membership, Organiser, Topic
+from .permissions import MANAGER_ROLES, OrganiserScopedAdmin
+
+LOCAL_TIME_FIELDS = ["starts_at", "ends_at", "registration_opens_at", "registration_closes_at"]
+
+
+class EventAdminForm(forms.ModelForm):
+    """Times are typed and shown in the event's own timezone, whatever the organiser's is."""
+
+    class Meta:
+        model = Event
+        fields = [
+            "title", "slug", "status", "summary", "description", "topics", "timezone",
+            "starts_at", "ends_at", "venue_name", "venue_address", "map_url", "organiser",
+            "co_organisers", "capacity", "waitlist_enabled", "waitlist_limit",
+            "registration_opens_at", "registration_closes_at", "external_registration_url",
+        ]  # fmt: skip
+        help_texts = {
+            "starts_at": _("In the event's timezone."),
+            "ends_at": _("In the event's timezone."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            tz = self.instance.tzinfo
+            for name in LOCAL_TIME_FIELDS:
+                value = getattr(self.instance, name)
+                if value is not None:
+                    self.initial[name] = timezone.localtime(value, tz).replace(tzinfo=None)
+
+    def clean(self):
+        cleaned = super().clean()
+        tz_name = cleaned.get("timezone")
+        if tz_name:
+            event_tz = zoneinfo.ZoneInfo(tz_name)
+            for name in LOCAL_TIME_FIELDS:
+                value = cleaned.get(name)
+                if value is not None:
+                    wall_clock = timezone.make_naive(value)
+                    cleaned[name] = timezone.make_aware(wall_clock, event_tz)
+        capacity = cleaned.get("capacity")
+        if self.instance.pk and capacity is not None:
+            confirmed = Registration.objects.confirmed().filter(event=self.instance).count()
+            if capacity < confirmed:
+                self.add_error(
+                    "capacity",
+                    ngettext(
+                        "%(count)d person already holds a place. Nobody loses a confirmed place "
+                        "by a change of capacity: cancel registrations first to have fewer places.",
+                        "%(count)d people already hold a place. Nobody loses a confirmed place "
+                        "by a change of capacity: cancel registrations first to have fewer places.",
+                        confirmed,
+                    )
+                    % {"count": confirmed},
+                )
+        return cleaned
+
+
+@admin.register(Event)
+class EventAdmin(OrganiserScopedAdmin):
+    event_field = ""
+    form = EventAdminForm
+    list_display = [
+        "title",
+        "local_start",
+        "status",
+        "organiser",
+        "places",
+        "waitlisted",
+        "cancelled",
+    ]
+    list_filter = ["status", "organiser", "topics", ("starts_at", admin.DateFieldListFilter)]
+    search_fields = ["title", "slug", "summary", "venue_name"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["co_organisers", "topics"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["registration_overview"]
+    inlines = [RegistrationInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "summary", "description", "topics"]}),
+        (_("When"), {"fields": ["timezone", "starts_at", "ends_at"]}),
+        (_("Where"), {"fields": ["venue_name", "venue_address", "map_url"]}),
+        (_("Organisers"), {"fields": ["organiser", "co_organisers"]}),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "registration_overview",
+                    "capacity",
+                    "waitlist_enabled",
+                    "waitlist_limit",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "external_registration_url",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return with_registration_counts(super().get_queryset(request)).select_related("organiser")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not request.user.is_superuser and "organiser" in form.base_fields:
+            own = Q(memberships__user=request.user, memberships__role__in=MANAGER_ROLES)
+            if obj is not None:
+                own |= Q(pk=obj.organiser_id)
+            form.base_fields["organiser"].queryset = Organiser.objects.filter(own).distinct()
+        return form
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data or "waitlist_enabled" in form.changed_data:
+            promoted = services.fill_free_places(event=obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d person moved up from the waiting list.",
+                        "%(count)d people moved up from the waiting list.",
+                        len(promoted),
+                    )
+                    % {"count": len(promoted)},
+                    messages.SUCCESS,
+                )
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def local_start(self, event):
+        return timezone.localtime(event.starts_at, event.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
+
+    @admin.display(description=_("confirmed / capacity"), ordering="confirmed_count")
+    def places(self, event):
+        capacity = "∞" if event.capacity is None else event.capacity
+        return f"{event.confirmed_count} / {capacity}"
+
+    @admin.display(description=_("waiting"), ordering="waitlisted_count")
+    def waitlisted(self, event):
+        return event.waitlisted_count
+
+    @admin.display(description=_("cancelled"), ordering="cancelled_count")
+    def cancelled(self, event):
+        return event.cancelled_count
+
+    @admin.display(description=_("registrations"))
+    def registration_overview(self, event):
+        if not event.pk:
+            return _("Save the event to see its registrations.")
+        return format_html(
+            '{} confirmed · {} waiting · {} cancelled · capacity {} — <a href="{}">{}</a>',
+            event.confirmed_count,
+            event.waitlisted_count,
+            event.cancelled_count,
+            "∞" if event.capacity is None else event.capacity,
+            reverse("admin:events_event_attendees_csv", args=[event.pk]),
+            _("Download the attendee list (CSV)"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/attendees.csv",
+                self.admin_site.admin_view(self.attendees_csv),
+                name="events_event_attendees_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def attendees_csv(self, request, object_id):
+        event = get_object_or_404(self.get_queryset(request), pk=object_id)
+        return attendees_csv_response(event)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organiser)
+class OrganiserAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "website", "contact_email"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

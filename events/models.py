@@ -1,0 +1,304 @@
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+
+def timezone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known timezone."), params={"value": value})
+
+
+class TimezoneField(models.CharField):
+    """An IANA timezone name. The list to choose from follows the installed tz database,
+    so it is given to the form, not stored in migrations."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_timezone)
+
+    def formfield(self, **kwargs):
+        # A list, whatever text widget the admin suggests for a CharField.
+        return forms.TypedChoiceField(
+            choices=timezone_choices,
+            required=not self.blank,
+            label=capfirst(self.verbose_name),
+            help_text=self.help_text,
+            initial=self.get_default(),
+        )
+
+
+class Organiser(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True)
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(
+        _("contact email"), blank=True, help_text=_("Shown to attendees who have questions.")
+    )
+    timezone = TimezoneField(
+        _("timezone"),
+        default=settings.TIME_ZONE,
+        help_text=_("The default timezone of this organiser's new events."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisers", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organiser")
+        verbose_name_plural = _("organisers")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Manager: edits events and attendees")
+        VIEWER = "viewer", _("Viewer: sees events and exports attendees")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organiser = models.ForeignKey(Organiser, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organiser"], name="one_membership_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organiser} ({self.get_role_display()})"
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def listed(self):
+        """What the public sees: published events and those cancelled after publication."""
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
+    def upcoming(self, now: datetime | None = None):
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now: datetime | None = None):
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def organised_by_member(self, user, roles=None):
+        """Events whose lead or co-organiser has ``user`` as a member; superusers see all."""
+        if user.is_superuser:
+            return self
+        memberships = Membership.objects.filter(user=user)
+        if roles:
+            memberships = memberships.filter(role__in=roles)
+        organiser_ids = memberships.values("organiser_id")
+        return self.filter(
+            Q(organiser__in=organiser_ids) | Q(co_organisers__in=organiser_ids)
+        ).distinct()
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class RegistrationState(models.TextChoices):
+        OPEN = "open", _("Open")
+        WAITLIST = "waitlist", _("Waiting list")
+        FULL = "full", _("Full")
+        CLOSED = "closed", _("Closed")
+        NOT_YET_OPEN = "not_yet_open", _("Not open yet")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXTERNAL = "external", _("Elsewhere")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("Used in the event's address.")
+    )
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences for lists and feeds.")
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Markdown. Links, lists, headings and emphasis are kept."),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    timezone = TimezoneField(
+        _("timezone"),
+        default=settings.TIME_ZONE,
+        help_text=_("Where the event happens. Times are entered and shown in this timezone."),
+    )
+    venue_name = models.CharField(_("venue name"), max_length=200, blank=True)
+    venue_address = models.TextField(_("venue address"), blank=True)
+    map_url = models.URLField(_("map link"), max_length=500, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Number of places. Leave empty for no limit."),
+    )
+    waitlist_enabled = models.BooleanField(
+        _("waiting list"),
+        default=True,
+        help_text=_(
+            "When the event is full, people can join a waiting list and move up when places free."
+        ),
+    )
+    waitlist_limit = models.PositiveIntegerField(
+        _("waiting list limit"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    registration_opens_at = models.DateTimeField(
+        _("registration opens at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: open as soon as published."),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: open until the event starts."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    organiser = models.ForeignKey(
+        Organiser, on_delete=models.PROTECT, related_name="events", verbose_name=_("lead organiser")
+    )
+    co_organisers = models.ManyToManyField(
+        Organiser, blank=True, related_name="co_organised_events", verbose_name=_("co-organisers")
+    )
+    external_registration_url = models.URLField(
+        _("external registration link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Only for events whose registration is handled elsewhere."),
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="events", verbose_name=_("topics")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=0),
+                name="event_capacity_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="event_registration_closes_after_opening",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The event must end after it starts.")
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if errors:
+            raise ValidationError(errors)
+
+    @cached_property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def local_starts_at(self):
+        return timezone.localtime(self.starts_at, self.tzinfo)
+
+    @property
+    def local_ends_at(self):
+        return timezone.localtime(self.ends_at, self.tzinfo)
+
+    @property
+    def registration_closes(self) -> datetime:
+        return self.registration_closes_at or self.starts_at
+
+    def is_past(self, now: datetime | None = None) -> bool:
+        return self.ends_at < (now or timezone.now())
+
+    def registration_state(
+        self, *, confirmed: int, waitlisted: int = 0, now: datetime | None = None
+    ) -> str:
+        """Whether people can register now, given how many places are taken."""
+        now = now or timezone.now()
+        state = self.RegistrationState
+        if self.status == self.Status.CANCELLED:
+            return state.CANCELLED
+        if self.external_registration_url:
+            return state.EXTERNAL
+        if self.status != self.Status.PUBLISHED or now >= self.registration_closes:
+            return state.CLOSED
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return state.NOT_YET_OPEN
+        if self.capacity is not None and confirmed >= self.capacity:
+            if self.waitlist_enabled and (
+                self.waitlist_limit is None or waitlisted < self.waitlist_limit
+            ):
+                return state.WAITLIST
+            return state.FULL
+        return state.OPEN
+
+    def places_left(self, *, confirmed: int) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - confirmed, 0)

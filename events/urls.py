@@ -1,0 +1,15 @@
+from django.urls import path
+
+from registrations import views as registration_views
+
+from . import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("<slug:slug>/", views.event_detail, name="detail"),
+    path("<slug:slug>/status.json", views.event_status, name="status"),
+    path("<slug:slug>/register/", registration_views.register, name="register"),
+    path("<slug:slug>/register/done/", registration_views.register_done, name="register_done"),
+]

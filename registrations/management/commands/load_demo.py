@@ -1,0 +1,157 @@
+"""Demo data for a first look: an open event (from a real event page), a past one and a full one."""
+
+import re
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import frontmatter
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from events.models import Event, Membership, Organiser, Topic
+from registrations import services
+from registrations.models import Registration
+
+SEED = (
+    Path(__file__).resolve().parents[3]
+    / "events"
+    / "demo"
+    / "2025-10-06-ogp-ai-procurement-public-participation.md"
+)
+DEMO_PASSWORD = "turnout-demo"  # noqa: S105 - printed by `make run` for a local first look
+
+PARTNERS = [
+    ("Participation AI", "participation-ai", "https://participationai.org/"),
+    (
+        "Open Contracting Partnership",
+        "open-contracting-partnership",
+        "https://www.open-contracting.org/",
+    ),
+    ("Posterity Global", "posterity-global", "https://www.posterity.global/"),
+]
+
+
+def split_seed(text: str) -> tuple[str, str]:
+    """The seed's summary (before <!--more-->) and its description without the when/where box."""
+    summary, _more, rest = text.partition("<!--more-->")
+    # The quoted when/where/"Register here" lines are replaced by the event page's own.
+    body = "\n".join(line for line in rest.splitlines() if not line.startswith(">")).strip()
+    return summary.strip(), re.sub(r"\n{3,}", "\n\n", body)
+
+
+def local(day, hour: int, minute: int, tz: str) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(tz))
+
+
+class Command(BaseCommand):
+    help = "Load demo organisers, events and an organiser login. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        lead, _created = Organiser.objects.update_or_create(
+            slug="connected-by-data",
+            defaults={
+                "name": "Connected by Data",
+                "website": "https://connectedbydata.org/",
+                "contact_email": "events@connectedbydata.example",
+                "timezone": "Europe/London",
+            },
+        )
+        partners = [
+            Organiser.objects.update_or_create(
+                slug=slug, defaults={"name": name, "website": website}
+            )[0]
+            for name, slug, website in PARTNERS
+        ]
+        topic, _created = Topic.objects.get_or_create(
+            slug="people-and-participation", defaults={"name": "People and Participation"}
+        )
+
+        today = timezone.localdate()
+        post = frontmatter.load(SEED)
+        summary, description = split_seed(post.content)
+        seed_day = today + timedelta(days=45)
+        seed, created = Event.objects.get_or_create(
+            slug="open-government-ai-procurement-public-participation",
+            defaults={
+                "title": post["title"],
+                "summary": summary,
+                "description": description,
+                "timezone": "Europe/Madrid",
+                "starts_at": local(seed_day, 10, 0, "Europe/Madrid"),
+                "ends_at": local(seed_day, 12, 30, "Europe/Madrid"),
+                "venue_name": "NH Canciller Ayala Vitoria",
+                "venue_address": "Calle Ramón y Cajal 5, 01007 Vitoria-Gasteiz, Spain",
+                "map_url": "https://www.nh-hotels.com/en/hotel/nh-canciller-ayala-vitoria",
+                "capacity": 40,
+                "status": Event.Status.PUBLISHED,
+                "organiser": lead,
+            },
+        )
+        seed.co_organisers.set(partners)
+        seed.topics.add(topic)
+
+        past_day = today - timedelta(days=60)
+        past, _created = Event.objects.get_or_create(
+            slug="data-campaigners-community-of-practice",
+            defaults={
+                "title": "Data campaigners' community of practice",
+                "summary": "An open session for data and AI campaigners to share what works.",
+                "description": "We met to share **campaign tactics**, tools and lessons learnt.",
+                "timezone": "Europe/London",
+                "starts_at": local(past_day, 14, 0, "Europe/London"),
+                "ends_at": local(past_day, 15, 30, "Europe/London"),
+                "venue_name": "The Impact Hub King's Cross",
+                "venue_address": "34b York Way, London N1 9AB, United Kingdom",
+                "capacity": 30,
+                "status": Event.Status.PUBLISHED,
+                "organiser": lead,
+            },
+        )
+
+        full_day = today + timedelta(days=20)
+        full, created_full = Event.objects.get_or_create(
+            slug="people-participation-power-roundtable",
+            defaults={
+                "title": "People, participation and power: a roundtable",
+                "summary": "A roundtable on giving communities a say in how their data is used.",
+                "description": "Places are limited to keep the conversation small.",
+                "timezone": "Europe/London",
+                "starts_at": local(full_day, 9, 30, "Europe/London"),
+                "ends_at": local(full_day, 11, 0, "Europe/London"),
+                "venue_name": "Friends House",
+                "venue_address": "173 Euston Road, London NW1 2BJ, United Kingdom",
+                "map_url": "https://www.openstreetmap.org/search?query=Friends%20House%20London",
+                "capacity": 2,
+                "waitlist_enabled": False,
+                "status": Event.Status.PUBLISHED,
+                "organiser": lead,
+            },
+        )
+        if created_full:
+            for name, email in [
+                ("Amina Okafor", "amina@example.org"),
+                ("Lars Nilsson", "lars@example.org"),
+            ]:
+                services.register(event=full, name=name, email=email, organisation="Demo Civic Lab")
+
+        User = get_user_model()
+        organiser_user, created_user = User.objects.get_or_create(
+            username="organiser", defaults={"email": "organiser@example.org", "is_staff": True}
+        )
+        if created_user:
+            organiser_user.set_password(DEMO_PASSWORD)
+            organiser_user.save()
+        Membership.objects.get_or_create(
+            user=organiser_user, organiser=lead, defaults={"role": Membership.Role.MANAGER}
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {Event.objects.count()} events, "
+                f"{Registration.objects.count()} registrations. "
+                f"Organiser login: organiser / {DEMO_PASSWORD}"
+            )
+        )

@@ -1,0 +1,130 @@
+import secrets
+
+from django.db import models
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waitlisted(self):
+        return self.filter(status=Registration.Status.WAITLISTED)
+
+    def waitlist_order(self):
+        return self.waitlisted().order_by("created_at", "pk")
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    access_needs = models.TextField(_("access needs"), max_length=2000, blank=True)
+    dietary_requirements = models.TextField(_("dietary requirements"), max_length=2000, blank=True)
+    privacy_consent_at = models.DateTimeField(_("consent given at"))
+    privacy_notice_version = models.CharField(
+        _("privacy notice version"),
+        max_length=50,
+        help_text=_("Which privacy notice the attendee agreed to."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
+    )
+    token = models.CharField(
+        _("manage token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancellation_reason = models.CharField(_("cancellation reason"), max_length=500, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # The key of the form that created this registration: a resubmitted form finds it again.
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=~Q(status="cancelled"),
+                name="one_active_registration_per_email",
+                violation_error_message=_(
+                    "This email address is already registered for this event."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["confirmed", "waitlisted", "cancelled"]),
+                name="registration_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="cancelled") | Q(cancelled_at__isnull=True),
+                name="registration_cancelled_at_only_when_cancelled",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status"])]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    def get_absolute_url(self):
+        return reverse("registrations:manage", kwargs={"token": self.token})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+
+def _count_of(status: str):
+    counts = (
+        Registration.objects.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def with_registration_counts(events):
+    """Annotate events with ``confirmed_count``, ``waitlisted_count`` and ``cancelled_count``."""
+    return events.annotate(
+        confirmed_count=_count_of(Registration.Status.CONFIRMED),
+        waitlisted_count=_count_of(Registration.Status.WAITLISTED),
+        cancelled_count=_count_of(Registration.Status.CANCELLED),
+    )
+
+
+def registration_counts(event: Event) -> dict[str, int]:
+    """Confirmed, waitlisted and cancelled counts of one event, in one query."""
+    status = Registration.Status
+    return Registration.objects.filter(event=event).aggregate(
+        confirmed=Count("pk", filter=Q(status=status.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=status.WAITLISTED)),
+        cancelled=Count("pk", filter=Q(status=status.CANCELLED)),
+    )

@@ -1,0 +1,200 @@
+"""Every write to registrations goes through here.
+
+Each function that can change who holds a place locks the event row first and reads the
+counts only after the lock is taken, so concurrent requests queue up instead of
+overbooking. On SQLite the whole database is locked by the immediate transaction instead.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from events.models import Event
+
+from .models import Registration, registration_counts
+
+State = Event.RegistrationState
+Status = Registration.Status
+
+
+class RegistrationError(Exception):
+    """A registration change that was refused, with a message fit for the person who asked."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class RegistrationRefused(RegistrationError):
+    pass
+
+
+class AlreadyRegistered(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            _(
+                "This email address is already registered for this event. Use the personal link "
+                "from your registration to see or change it."
+            ),
+            code="duplicate",
+        )
+
+
+def refusal_message(event: Event, state: str, now: datetime | None = None) -> str:
+    """Why nobody can register for ``event`` in ``state``; shown on the event page and the form."""
+    now = now or timezone.now()
+    if state == State.CANCELLED:
+        return _("This event was cancelled.")
+    if state == State.EXTERNAL:
+        return _("Registration for this event is handled on another site.")
+    if state == State.NOT_YET_OPEN:
+        opens = timezone.localtime(event.registration_opens_at, event.tzinfo)
+        return _("Registration is not open yet. It opens on %(date)s.") % {
+            "date": formats.date_format(opens, "DATETIME_FORMAT")
+        }
+    if state == State.FULL:
+        return _("This event is full.")
+    if event.status != Event.Status.PUBLISHED:
+        return _("This event is not open for registration.")
+    if event.starts_at <= now:
+        return _("This event has already started, so registration is closed.")
+    return _("Registration for this event is closed.")
+
+
+def _locked_event(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+@transaction.atomic
+def register(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    organisation: str = "",
+    role: str = "",
+    access_needs: str = "",
+    dietary_requirements: str = "",
+    submission_key: str = "",
+    now: datetime | None = None,
+) -> Registration:
+    """Give ``email`` a place, or a place on the waiting list, if the event allows it now."""
+    now = now or timezone.now()
+    event = _locked_event(event)
+    existing = Registration.objects.active().filter(event=event, email__iexact=email).first()
+    if existing is not None:
+        if submission_key and existing.submission_key == submission_key:
+            # The same form sent twice (a double click, a reload): the first one counts.
+            return existing
+        raise AlreadyRegistered()
+
+    counts = registration_counts(event)
+    state = event.registration_state(
+        confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
+    )
+    if state not in (State.OPEN, State.WAITLIST):
+        raise RegistrationRefused(refusal_message(event, state, now), code=state)
+
+    registration = Registration(
+        event=event,
+        name=name,
+        email=email,
+        organisation=organisation,
+        role=role,
+        access_needs=access_needs,
+        dietary_requirements=dietary_requirements,
+        privacy_consent_at=now,
+        privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+        status=Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED,
+        submission_key=submission_key,
+    )
+    registration.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as error:
+        raise AlreadyRegistered() from error
+    return registration
+
+
+@transaction.atomic
+def update_details(*, registration: Registration, **fields: str) -> Registration:
+    """Change an attendee's own details; the email stays unique within the event."""
+    allowed = {"name", "email", "organisation", "role", "access_needs", "dietary_requirements"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Cannot update {', '.join(sorted(unknown))}")
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    for field, value in fields.items():
+        setattr(registration, field, value)
+    registration.full_clean(validate_constraints=False)
+    if (
+        "email" in fields
+        and Registration.objects.active()
+        .filter(event_id=registration.event_id, email__iexact=registration.email)
+        .exclude(pk=registration.pk)
+        .exists()
+    ):
+        raise AlreadyRegistered()
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as error:
+        raise AlreadyRegistered() from error
+    return registration
+
+
+def _promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
+    """Move people up from the waiting list into free places, first come first served.
+
+    The caller holds the event lock.
+    """
+    if event.capacity is None:
+        free = None
+    else:
+        free = event.capacity - registration_counts(event)["confirmed"]
+        if free <= 0:
+            return []
+    if event.status != Event.Status.PUBLISHED or event.is_past(now):
+        return []
+    waiting = Registration.objects.filter(event=event).waitlist_order()
+    promoted = list(waiting if free is None else waiting[:free])
+    for registration in promoted:
+        registration.status = Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+    return promoted
+
+
+@transaction.atomic
+def cancel(
+    *, registration: Registration, reason: str = "", now: datetime | None = None
+) -> list[Registration]:
+    """Cancel a place and give it to the first person waiting. Returns who was promoted."""
+    now = now or timezone.now()
+    event = _locked_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Status.CANCELLED:
+        return []
+    registration.status = Status.CANCELLED
+    registration.cancelled_at = now
+    registration.cancellation_reason = reason[:500]
+    registration.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    return _promote_waitlisted(event, now=now)
+
+
+@transaction.atomic
+def erase(*, registration: Registration, now: datetime | None = None) -> list[Registration]:
+    """Delete an attendee's registration and personal data, freeing their place."""
+    promoted = cancel(registration=registration, reason="Data deleted by the attendee", now=now)
+    Registration.objects.filter(pk=registration.pk).delete()
+    return promoted
+
+
+@transaction.atomic
+def fill_free_places(*, event: Event, now: datetime | None = None) -> list[Registration]:
+    """Promote waiting people into places freed by a change of capacity."""
+    return _promote_waitlisted(_locked_event(event), now=now or timezone.now())

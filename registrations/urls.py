@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registrations"
+
+urlpatterns = [
+    path("registration/<str:token>/", views.manage, name="manage"),
+    path("registration/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("registration/<str:token>/delete/", views.erase, name="erase"),
+]

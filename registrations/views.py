@@ -1,0 +1,151 @@
+import re
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from events.views import get_visible_event, registration_summary
+
+from . import services
+from .forms import AttendeeDetailsForm, RegistrationForm
+from .models import Registration, registration_counts
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def _session_key(event) -> str:
+    return f"registered:{event.pk}"
+
+
+@require_http_methods(["GET", "POST"])
+def register(request, slug):
+    event = get_visible_event(request, slug)
+    summary = registration_summary(event, registration_counts(event))
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.register(event=event, **form.service_arguments())
+        except services.AlreadyRegistered as error:
+            form.add_error("email", error.message)
+        except services.RegistrationError as error:
+            form.add_error(None, error.message)
+            summary = registration_summary(event, registration_counts(event))
+        else:
+            request.session[_session_key(event)] = registration.token
+            return redirect("events:register_done", slug=event.slug)
+    status = 200 if summary["can_register"] or request.method == "GET" else 409
+    return render(
+        request,
+        "registrations/register.html",
+        {"event": event, "form": form, "registration": summary},
+        status=status,
+    )
+
+
+def register_done(request, slug):
+    event = get_visible_event(request, slug)
+    token = request.session.get(_session_key(event))
+    registration = Registration.objects.filter(token=token or "", event=event).first()
+    if registration is None:
+        return redirect(event)
+    return render(
+        request,
+        "registrations/register_done.html",
+        {
+            "event": event,
+            "attendee": registration,
+            "manage_url": request.build_absolute_uri(registration.get_absolute_url()),
+        },
+    )
+
+
+def get_registration(token: str) -> Registration:
+    if not TOKEN_PATTERN.fullmatch(token):
+        raise Http404("Malformed token")
+    return get_object_or_404(
+        Registration.objects.select_related("event", "event__organiser"), token=token
+    )
+
+
+def _waitlist_position(registration: Registration) -> int | None:
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    created_at = registration.created_at
+    return (
+        Registration.objects.waitlisted()
+        .filter(event_id=registration.event_id)
+        .filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lte=registration.pk))
+        .count()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    registration = get_registration(token)
+    form = AttendeeDetailsForm(request.POST or None, instance=registration)
+    if request.method == "POST":
+        if not registration.is_active:
+            messages.error(
+                request, _("This registration was cancelled, so it can no longer be changed.")
+            )
+            return redirect(registration)
+        if form.is_valid():
+            try:
+                services.update_details(
+                    registration=registration,
+                    **{name: form.cleaned_data[name] for name in form.changed_data},
+                )
+            except services.AlreadyRegistered as error:
+                form.add_error("email", error.message)
+            else:
+                messages.success(request, _("Your details were saved."))
+                return redirect(registration)
+        # The instance holds the rejected input now; show the stored details beside the form.
+        registration = get_registration(token)
+    return render(
+        request,
+        "registrations/manage.html",
+        {
+            "attendee": registration,
+            "event": registration.event,
+            "form": form,
+            "waitlist_position": _waitlist_position(registration),
+            "registration": registration_summary(
+                registration.event, registration_counts(registration.event)
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, token):
+    registration = get_registration(token)
+    if not registration.is_active:
+        return redirect(registration)
+    if request.method == "POST":
+        services.cancel(registration=registration, reason=_("Cancelled by the attendee"))
+        messages.success(
+            request, _("Your registration is cancelled. Thank you for letting us know.")
+        )
+        return redirect(registration)
+    return render(
+        request,
+        "registrations/cancel.html",
+        {"attendee": registration, "event": registration.event},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def erase(request, token):
+    registration = get_registration(token)
+    if request.method == "POST":
+        event = registration.event
+        services.erase(registration=registration)
+        messages.success(request, _("Your registration and your personal data were deleted."))
+        return redirect(event)
+    return render(
+        request, "registrations/erase.html", {"attendee": registration, "event": registration.event}
+    )

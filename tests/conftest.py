@@ -1,0 +1,48 @@
+import shutil
+
+import pytest
+
+from tests.factories import EventFactory, MembershipFactory, OrganiserFactory, UserFactory
+
+
+@pytest.fixture
+def organiser():
+    return OrganiserFactory(name="Connected by Data", slug="connected-by-data")
+
+
+@pytest.fixture
+def event(organiser):
+    return EventFactory(
+        organiser=organiser, title="Open Government and AI", slug="open-government-ai"
+    )
+
+
+@pytest.fixture
+def organiser_user(organiser):
+    """A staff user who manages events of ``organiser``."""
+    return MembershipFactory(organiser=organiser, user=UserFactory(username="olivia")).user
+
+
+@pytest.fixture
+def organiser_client(client, organiser_user):
+    client.force_login(organiser_user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # The system's Chromium: Playwright's own browser download is not used.
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

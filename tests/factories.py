@@ -1,0 +1,68 @@
+from datetime import timedelta
+
+import factory
+from django.conf import settings
+from django.utils import timezone
+
+from events.models import Event, Membership, Organiser
+from registrations.models import Registration
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+
+
+class OrganiserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organiser
+
+    name = factory.Sequence(lambda n: f"Organiser {n}")
+    slug = factory.Sequence(lambda n: f"organiser-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organiser = factory.SubFactory(OrganiserFactory)
+    role = Membership.Role.MANAGER
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published event a month from now, open for registration, with 20 places."""
+
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    summary = "A short summary."
+    description = "Some *Markdown*."
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=2))
+    timezone = "Europe/Madrid"
+    venue_name = "NH Canciller Ayala Vitoria"
+    capacity = 20
+    status = Event.Status.PUBLISHED
+    organiser = factory.SubFactory(OrganiserFactory)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Attendee {n}")
+    email = factory.Sequence(lambda n: f"attendee{n}@example.org")
+    organisation = "Example Org"
+    privacy_consent_at = factory.LazyFunction(timezone.now)
+    privacy_notice_version = settings.PRIVACY_NOTICE_VERSION
+    status = Registration.Status.CONFIRMED

@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -282,48 +283,99 @@ def test_admin_cancel_action_cancels_and_promotes(organiser_client, event):
     confirmed = RegistrationFactory(event=event)
     waiting = RegistrationFactory(event=event, status="waitlisted")
 
-    organiser_client.post(
-        reverse("admin:registrations_registration_changelist"),
-        {"action": "cancel_registrations", "_selected_action": [confirmed.pk]},
-    )
+    changelist = reverse("admin:registrations_registration_changelist")
+    action = {"action": "cancel_registrations", "_selected_action": [confirmed.pk]}
 
+    asked = organiser_client.post(changelist, action)
+    organiser_client.post(changelist, {**action, "confirm": "yes", "reason": "Venue moved"})
+
+    assert "Cancel registrations" in asked.content.decode()
     confirmed.refresh_from_db()
     waiting.refresh_from_db()
     assert confirmed.status == Registration.Status.CANCELLED
-    assert confirmed.cancellation_reason == "Cancelled by olivia"
+    assert confirmed.cancellation_reason == "Venue moved"
     assert waiting.status == Registration.Status.CONFIRMED
+    history = LogEntry.objects.get(object_id=str(confirmed.pk))
+    assert history.get_change_message() == "Cancelled: Venue moved"
+    assert history.user.username == "olivia"
+
+
+def test_admin_cancel_action_without_reason_asks_again(organiser_client, event):
+    registration = RegistrationFactory(event=event)
+
+    response = organiser_client.post(
+        reverse("admin:registrations_registration_changelist"),
+        {"action": "cancel_registrations", "_selected_action": [registration.pk], "confirm": "yes"},
+    )
+
+    assert "This field is required." in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_admin_promote_action_with_free_place(organiser_client, event):
+    Event.objects.filter(pk=event.pk).update(capacity=2)
+    RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status="waitlisted")
+
+    organiser_client.post(
+        reverse("admin:registrations_registration_changelist"),
+        {"action": "promote_registrations", "_selected_action": [waiting.pk]},
+    )
+
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+
+
+def test_admin_promote_over_capacity_needs_confirmation(organiser_client, event):
+    Event.objects.filter(pk=event.pk).update(capacity=1)
+    RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status="waitlisted", name="Grace Hopper")
+    changelist = reverse("admin:registrations_registration_changelist")
+    action = {"action": "promote_registrations", "_selected_action": [waiting.pk]}
+
+    asked = organiser_client.post(changelist, action)
+    waiting.refresh_from_db()
+    status_after_asking = waiting.status
+    organiser_client.post(changelist, {**action, "allow_over_capacity": "yes"})
+
+    assert "a place for Grace Hopper would put it over capacity" in asked.content.decode()
+    assert status_after_asking == Registration.Status.WAITLISTED
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    listing = organiser_client.get(reverse("admin:events_event_changelist")).content.decode()
+    assert "over capacity" in listing
+
+
+def event_change_data(client, event, **changes):
+    """What the event's admin form posts back unchanged, with ``changes`` applied."""
+    page = client.get(reverse("admin:events_event_change", args=[event.pk]))
+    form = page.context["adminform"].form
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if value is not None and key not in ("co_organisers", "topics", "starts_at", "ends_at")
+    }
+    for name in ("starts_at", "ends_at"):
+        local = timezone.localtime(getattr(event, name), event.tzinfo)
+        data[f"{name}_0"] = local.strftime("%Y-%m-%d")
+        data[f"{name}_1"] = local.strftime("%H:%M")
+    data["organiser"] = event.organiser_id
+    inline = page.context["inline_admin_formsets"][0].formset
+    data[f"{inline.prefix}-TOTAL_FORMS"] = inline.total_form_count()
+    data[f"{inline.prefix}-INITIAL_FORMS"] = inline.initial_form_count()
+    for index, registration in enumerate(inline.queryset):
+        data[f"{inline.prefix}-{index}-id"] = registration.pk
+        data[f"{inline.prefix}-{index}-event"] = event.pk
+    data.update(changes)
+    return data
 
 
 def test_admin_capacity_below_confirmed_refused(organiser_client, event):
     RegistrationFactory.create_batch(3, event=event)
     url = reverse("admin:events_event_change", args=[event.pk])
-    page = organiser_client.get(url)
-    data = {
-        key: value
-        for key, value in page.context["adminform"].form.initial.items()
-        if value is not None and key not in ("co_organisers", "topics")
-    }
-    local = timezone.localtime(event.starts_at, event.tzinfo)
-    end = timezone.localtime(event.ends_at, event.tzinfo)
-    data.update(
-        {
-            "starts_at_0": local.strftime("%Y-%m-%d"),
-            "starts_at_1": local.strftime("%H:%M"),
-            "ends_at_0": end.strftime("%Y-%m-%d"),
-            "ends_at_1": end.strftime("%H:%M"),
-            "organiser": event.organiser_id,
-            "capacity": "2",
-            "registrations-TOTAL_FORMS": "3",
-            "registrations-INITIAL_FORMS": "3",
-        }
-    )
-    for index, registration in enumerate(event.registrations.all()):
-        data[f"registrations-{index}-id"] = registration.pk
-        data[f"registrations-{index}-event"] = event.pk
-    data.pop("starts_at")
-    data.pop("ends_at")
 
-    response = organiser_client.post(url, data)
+    response = organiser_client.post(url, event_change_data(organiser_client, event, capacity="2"))
 
     assert response.status_code == 200
     assert "3 people already hold a place." in " ".join(
@@ -331,3 +383,35 @@ def test_admin_capacity_below_confirmed_refused(organiser_client, event):
     )
     event.refresh_from_db()
     assert event.capacity == 20
+
+
+def test_admin_capacity_raised_promotes_waiting_people(organiser_client, event):
+    Event.objects.filter(pk=event.pk).update(capacity=1)
+    event.refresh_from_db()
+    RegistrationFactory(event=event)
+    first, second, third = RegistrationFactory.create_batch(3, event=event, status="waitlisted")
+    url = reverse("admin:events_event_change", args=[event.pk])
+
+    response = organiser_client.post(
+        url, event_change_data(organiser_client, event, capacity="3"), follow=True
+    )
+
+    assert "2 people moved up from the waiting list." in response.content.decode()
+    statuses = [
+        Registration.objects.get(pk=registration.pk).status
+        for registration in (first, second, third)
+    ]
+    assert statuses == ["confirmed", "confirmed", "waitlisted"]
+
+
+def test_event_admin_page_lists_its_registrations(organiser_client, event):
+    RegistrationFactory(event=event, name="Inline Person")
+    RegistrationFactory(event=EventFactory(organiser=event.organiser), name="Elsewhere Person")
+
+    html = organiser_client.get(
+        reverse("admin:events_event_change", args=[event.pk])
+    ).content.decode()
+
+    assert "Inline Person" in html
+    assert "Elsewhere Person" not in html
+    assert "1 confirmed · 0 waiting · 0 cancelled · capacity 20" in html

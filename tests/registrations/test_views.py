@@ -47,7 +47,9 @@ def test_register_creates_registration_and_shows_success(client, event):
     response = client.post(register_url(event), form_data(), follow=True)
 
     registration = Registration.objects.get()
-    assert response.redirect_chain == [(reverse("events:register_done", args=[event.slug]), 302)]
+    assert response.redirect_chain == [
+        (reverse("registrations:done", args=[registration.token]), 302)
+    ]
     assert registration.name == "Ada Lovelace"
     assert registration.access_needs == "Step-free access"
     assert registration.status == Registration.Status.CONFIRMED
@@ -194,11 +196,13 @@ def test_register_full_event_joins_waitlist(client, event):
     assert "You are on the waiting list" in response.content.decode()
 
 
-def test_register_done_without_session_redirects_to_event(client, event):
-    response = client.get(reverse("events:register_done", args=[event.slug]))
+def test_register_done_for_cancelled_registration_redirects_to_its_page(client, event):
+    registration = RegistrationFactory(event=event, status="cancelled", cancelled_at=timezone.now())
+
+    response = client.get(reverse("registrations:done", args=[registration.token]))
 
     assert response.status_code == 302
-    assert response.url == event.get_absolute_url()
+    assert response.url == registration.get_absolute_url()
 
 
 def test_manage_page_shows_details(client, event):

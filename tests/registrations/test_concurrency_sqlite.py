@@ -21,18 +21,15 @@ from tests.registrations.burst import burst, registration_form
 ROOT = Path(__file__).resolve().parents[2]
 PLACES = 10
 
-CREATE_EVENT = (
-    """
+CREATE_EVENT = f"""
 from datetime import timedelta
 from django.utils import timezone
 from events.models import Event, Organiser
 organiser = Organiser.objects.create(name="Burst", slug="burst")
 start = timezone.now() + timedelta(days=7)
 Event.objects.create(title="Burst", slug="burst", organiser=organiser, status="published",
-                     starts_at=start, ends_at=start + timedelta(hours=2), capacity=%d)
+                     starts_at=start, ends_at=start + timedelta(hours=2), capacity={PLACES})
 """
-    % PLACES
-)
 
 
 def free_port() -> int:

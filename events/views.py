@@ -69,8 +69,6 @@ def event_detail(request, slug):
         "events/event_detail.html",
         {
             "event": event,
-            "co_organisers": list(event.co_organisers.all()),
-            "topics": list(event.topics.all()),
             "registration": registration_summary(event, registration_counts(event)),
         },
     )

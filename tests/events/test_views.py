@@ -240,3 +240,25 @@ def test_privacy_notice_page(client):
 
     assert response.status_code == 200
     assert "Version 2026-11" in response.content.decode()
+
+
+def test_event_page_second_view_served_from_cache(client, event, django_assert_num_queries):
+    client.get(event.get_absolute_url())
+
+    # The event and its counts are read every time; the rest of the page comes from the cache.
+    with django_assert_num_queries(2):
+        response = client.get(event.get_absolute_url())
+
+    assert event.title in response.content.decode()
+
+
+def test_event_page_cache_follows_changes(client, event):
+    client.get(event.get_absolute_url())
+    RegistrationFactory(event=event)
+    event.venue_name = "Palacio Europa"
+    event.save()
+
+    html = client.get(event.get_absolute_url()).content.decode()
+
+    assert "19 places left" in html
+    assert "Palacio Europa" in html

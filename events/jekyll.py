@@ -373,9 +373,7 @@ def unique_slug(slug: str, page: Page) -> str:
     """``slug``, or one made unique with the event's date, then a number."""
     candidates = [slug, f"{slug}-{page.first_day.isoformat()}"]
     candidates += [f"{slug}-{page.first_day.isoformat()}-{n}" for n in range(2, 100)]
-    taken = set(
-        Event.objects.filter(slug__in=candidates).values_list("slug", flat=True).iterator()
-    )
+    taken = set(Event.objects.filter(slug__in=candidates).values_list("slug", flat=True))
     for candidate in candidates:
         if candidate not in taken:
             return candidate

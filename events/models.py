@@ -262,7 +262,7 @@ class Event(models.Model):
         _("imported from"),
         max_length=300,
         blank=True,
-        help_text=_("The website page this event was imported from. A new import finds it by this."),
+        help_text=_("The website page this event came from. A new import finds the event by it."),
     )
     source_hash = models.CharField(
         _("imported content hash"),

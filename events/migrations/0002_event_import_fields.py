@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
             name="source_file",
             field=models.CharField(
                 blank=True,
-                help_text="The website page this event was imported from. A new import finds it by this.",
+                help_text="The website page this event came from. A new import finds the event by it.",
                 max_length=300,
                 verbose_name="imported from",
             ),

@@ -152,7 +152,7 @@ class EventAdmin(OrganiserScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data or "waitlist_enabled" in form.changed_data:
+        if change and {"capacity", "waitlist_enabled", "status"} & set(form.changed_data):
             promoted = services.fill_free_places(event=obj)
             if promoted:
                 self.message_user(
@@ -172,8 +172,16 @@ class EventAdmin(OrganiserScopedAdmin):
 
     @admin.display(description=_("confirmed / capacity"), ordering="confirmed_count")
     def places(self, event):
-        capacity = "∞" if event.capacity is None else event.capacity
-        return f"{event.confirmed_count} / {capacity}"
+        if event.capacity is None:
+            return f"{event.confirmed_count} / ∞"
+        if event.confirmed_count > event.capacity:
+            return format_html(
+                '{} / {} <strong class="errornote">{}</strong>',
+                event.confirmed_count,
+                event.capacity,
+                _("over capacity"),
+            )
+        return f"{event.confirmed_count} / {event.capacity}"
 
     @admin.display(description=_("waiting"), ordering="waitlisted_count")
     def waitlisted(self, event):
@@ -187,12 +195,18 @@ class EventAdmin(OrganiserScopedAdmin):
     def registration_overview(self, event):
         if not event.pk:
             return _("Save the event to see its registrations.")
+        over = event.capacity is not None and event.confirmed_count > event.capacity
+        registrations_url = reverse("admin:registrations_registration_changelist")
         return format_html(
-            '{} confirmed · {} waiting · {} cancelled · capacity {} — <a href="{}">{}</a>',
+            "{} confirmed · {} waiting · {} cancelled · capacity {}{}"
+            ' — <a href="{}">{}</a> · <a href="{}">{}</a>',
             event.confirmed_count,
             event.waitlisted_count,
             event.cancelled_count,
             "∞" if event.capacity is None else event.capacity,
+            _(" (over capacity)") if over else "",
+            f"{registrations_url}?event__id__exact={event.pk}",
+            _("Manage registrations"),
             reverse("admin:events_event_attendees_csv", args=[event.pk]),
             _("Download the attendee list (CSV)"),
         )

@@ -13,5 +13,4 @@ urlpatterns = [
     path("<slug:slug>/", views.event_detail, name="detail"),
     path("<slug:slug>/status.json", views.event_status, name="status"),
     path("<slug:slug>/register/", registration_views.register, name="register"),
-    path("<slug:slug>/register/done/", registration_views.register_done, name="register_done"),
 ]

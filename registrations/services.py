@@ -187,6 +187,31 @@ def cancel(
 
 
 @transaction.atomic
+def promote(*, registration: Registration, allow_over_capacity: bool = False) -> Registration:
+    """Give a place to someone on the waiting list, chosen by an organiser.
+
+    A full event goes over capacity only when the organiser says so explicitly.
+    """
+    event = _locked_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Status.WAITLISTED:
+        raise RegistrationRefused(
+            _("%(name)s is not on the waiting list.") % {"name": registration.name},
+            code="not_waitlisted",
+        )
+    full = event.capacity is not None and registration_counts(event)["confirmed"] >= event.capacity
+    if full and not allow_over_capacity:
+        raise RegistrationRefused(
+            _("The event is full: a place for %(name)s would put it over capacity.")
+            % {"name": registration.name},
+            code="over_capacity",
+        )
+    registration.status = Status.CONFIRMED
+    registration.save(update_fields=["status", "updated_at"])
+    return registration
+
+
+@transaction.atomic
 def erase(*, registration: Registration, now: datetime | None = None) -> list[Registration]:
     """Delete an attendee's registration and personal data, freeing their place."""
     promoted = cancel(registration=registration, reason="Data deleted by the attendee", now=now)

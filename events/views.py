@@ -1,10 +1,7 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -96,43 +93,10 @@ def event_detail(request, slug):
     )
 
 
-def registration_label(summary: dict) -> str:
-    """The registration state in a few words, as the event page's badge says it."""
-    state = summary["state"]
-    if state == Event.RegistrationState.OPEN and summary["places_left"] is not None:
-        return ngettext("%(count)d place left", "%(count)d places left", summary["places_left"]) % {
-            "count": summary["places_left"]
-        }
-    return {
-        Event.RegistrationState.OPEN: _("Registration open"),
-        Event.RegistrationState.WAITLIST: _("Full – waiting list open"),
-        Event.RegistrationState.FULL: _("Full"),
-        Event.RegistrationState.CANCELLED: _("Cancelled"),
-        Event.RegistrationState.NOT_YET_OPEN: _("Registration not open yet"),
-        Event.RegistrationState.EXTERNAL: _("Registration elsewhere"),
-    }.get(state, _("Registration closed"))
-
-
-def registration_action(request, event: Event, state: str) -> tuple[str, str]:
-    """Where a website sends people to register now, and the words of that link."""
-    if state == Event.RegistrationState.OPEN:
-        return request.build_absolute_uri(reverse("events:register", args=[event.slug])), _(
-            "Register"
-        )
-    if state == Event.RegistrationState.WAITLIST:
-        return request.build_absolute_uri(reverse("events:register", args=[event.slug])), _(
-            "Join the waiting list"
-        )
-    if state == Event.RegistrationState.EXTERNAL:
-        return event.external_registration_url, _("Register on the organiser's site")
-    return "", ""
-
-
 @require_GET
 def event_status(request, slug):
     event = get_object_or_404(Event.objects.listed(), slug=slug)
     summary = registration_summary(event, registration_counts(event))
-    register_url, register_text = registration_action(request, event, summary["state"])
     response = JsonResponse(
         {
             "slug": event.slug,
@@ -143,10 +107,6 @@ def event_status(request, slug):
             "places_left": summary["places_left"],
             "waitlisted": summary["waitlisted"],
             "registration": summary["state"],
-            "label": registration_label(summary),
-            "url": request.build_absolute_uri(event.get_absolute_url()),
-            "register_url": register_url,
-            "register_text": register_text,
         }
     )
     # Public figures that the organisation's website reads from its own pages; no cookies

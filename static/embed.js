@@ -7,45 +7,79 @@
  *   <script src="https://events.example.org/static/embed.js" defer></script>
  *
  * Without JavaScript the link stays as it is. With it, the paragraph also says how many
- * places are left (or that the event is full, closed...) and links straight to the form.
- * The words come from Turnout's status.json, in Turnout's language, so this file holds none.
+ * places are left (or that the event is full, closed...) and, while people can sign up,
+ * links straight to the form. The words below are the English defaults; the page that
+ * embeds the status can give its own, in its own language, as data-turnout-text-<key>
+ * attributes (for example data-turnout-text-places-left="{places} plazas libres").
  */
 (function () {
   "use strict";
 
-  function statusUrl(eventUrl) {
-    var url = new URL(eventUrl, document.baseURI);
+  var TEXTS = {
+    "places-left": "{places} places left",
+    "place-left": "1 place left",
+    "open": "Registration open",
+    "waitlist": "Full – waiting list open",
+    "full": "Full",
+    "closed": "Registration closed",
+    "not-yet-open": "Registration not open yet",
+    "cancelled": "Cancelled",
+    "external": "Registration elsewhere",
+    "register": "Register",
+    "join-waitlist": "Join the waiting list"
+  };
+
+  function text(container, key) {
+    return container.getAttribute("data-turnout-text-" + key) || TEXTS[key];
+  }
+
+  function eventUrl(container) {
+    var url = new URL(container.getAttribute("data-turnout-event"), document.baseURI);
     if (!url.pathname.endsWith("/")) {
       url.pathname += "/";
     }
-    return new URL("status.json", url).href;
+    return url;
+  }
+
+  function label(container, status) {
+    if (status.registration === "open" && status.places_left !== null) {
+      if (status.places_left === 1) {
+        return text(container, "place-left");
+      }
+      return text(container, "places-left").replace("{places}", status.places_left);
+    }
+    return text(container, status.registration.replace(/_/g, "-")) || text(container, "closed");
   }
 
   function render(container, status) {
-    var label = document.createElement("span");
-    label.className = "turnout-status-label";
-    label.setAttribute("data-registration", status.registration);
-    label.textContent = status.label;
+    var state = document.createElement("span");
+    state.className = "turnout-status";
+    state.setAttribute("data-registration", status.registration);
+    state.textContent = label(container, status);
     container.insertBefore(document.createTextNode(" "), container.firstChild);
-    container.insertBefore(label, container.firstChild);
-    if (status.register_url) {
-      var action = document.createElement("a");
-      action.className = "turnout-register";
-      action.href = status.register_url;
-      action.textContent = status.register_text;
+    container.insertBefore(state, container.firstChild);
+
+    var action = { open: "register", waitlist: "join-waitlist" }[status.registration];
+    if (action) {
+      var link = document.createElement("a");
+      link.className = "turnout-register";
+      link.href = new URL("register/", eventUrl(container)).href;
+      link.textContent = text(container, action);
       container.appendChild(document.createTextNode(" "));
-      container.appendChild(action);
+      container.appendChild(link);
     }
   }
 
   function load(container) {
-    var eventUrl = container.getAttribute("data-turnout-event");
-    if (!eventUrl || container.hasAttribute("data-turnout-loaded")) {
+    if (container.hasAttribute("data-turnout-loaded")) {
       return;
     }
     container.setAttribute("data-turnout-loaded", "");
     // No cookies: the status is public, and the website is another origin.
-    fetch(statusUrl(eventUrl), { credentials: "omit", headers: { Accept: "application/json" } })
+    fetch(new URL("status.json", eventUrl(container)).href, {
+      credentials: "omit",
+      headers: { Accept: "application/json" }
+    })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("status " + response.status);

@@ -43,7 +43,8 @@ class Command(BaseCommand):
             help=_("Show what the import would do, and save nothing."),
         )
 
-    def handle(self, *args, paths, organiser, publish, dry_run, **options):
+    def handle(self, *args, paths, organiser, publish, dry_run, verbosity, **options):
+        self.verbosity = verbosity
         lead = self.lead_organiser(organiser)
         counts = Counter()
         with transaction.atomic():

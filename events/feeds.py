@@ -28,7 +28,7 @@ class UpcomingEventsFeed(Feed):
         return event.title
 
     def item_description(self, event):
-        when = formats.date_format(event.local_starts_at, "DATETIME_FORMAT")
+        when = formats.date_format(event.local_starts_at, "l j F Y, H:i")
         where = f" · {event.venue_name}" if event.venue_name else ""
         lines = [f"{when} ({event.timezone}){where}", event.summary]
         return "\n\n".join(line for line in lines if line)

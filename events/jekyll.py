@@ -17,6 +17,7 @@ import frontmatter
 import markdown as markdown_lib
 import yaml
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.utils.html import strip_tags
@@ -293,20 +294,41 @@ def _registration_service(url: str, context: str | None) -> str | None:
     return None
 
 
+def _is_web_address(url: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return len(url) <= 500
+
+
 def _read_link(page: Page, link: str) -> None:
     if not link:
         return
-    if _registration_service(link, context=None):
+    if not _is_web_address(link):
+        page.review_notes.append(
+            _("The link “%(link)s” is not a web address, so it was left out.") % {"link": link}
+        )
+        return
+    service = _registration_service(link, context=None)
+    if service:
         page.external_registration_url = link
+        page.registration_links.append(RegistrationLink(service=service, url=link))
     else:
         page.website_url = link
 
 
 def _read_registration_links(page: Page, body: str) -> None:
     for line in body.splitlines():
-        for url in URL.findall(line):
+        for found in URL.findall(line):
+            # A link at the end of a sentence is followed by its full stop.
+            url = found.rstrip(".,;:!?")
             service = _registration_service(url, context=line)
-            if service and url not in {link.url for link in page.registration_links}:
+            if (
+                service
+                and _is_web_address(url)
+                and url not in {link.url for link in page.registration_links}
+            ):
                 page.registration_links.append(RegistrationLink(service=service, url=url))
     if page.registration_links and not page.external_registration_url:
         page.external_registration_url = page.registration_links[0].url
@@ -384,6 +406,8 @@ def topics_named(names: list[str]) -> list[Topic]:
     topics = []
     for name in names:
         slug = slugify(name)[:50]
+        if not slug:
+            continue
         topic = Topic.objects.filter(Q(slug=slug) | Q(name__iexact=name)).first()
         if topic is None:
             topic = Topic.objects.create(name=name[:100], slug=slug)

@@ -321,3 +321,57 @@ def test_import_unknown_organiser_refused(organiser):
     assert str(error.value) == (
         "There is no organiser with the slug “nobody”. Known slugs: connected-by-data."
     )
+
+
+def test_import_eventbrite_and_luma_links_reported(organiser, tmp_path):
+    page = tmp_path / "2030-05-04-workshop.md"
+    page.write_text(
+        "---\ntitle: Workshop\ndate: 2030-05-04\n---\nAn afternoon.\n\n"
+        "Tickets on [Eventbrite](https://www.eventbrite.co.uk/e/workshop-123).\n"
+        "Also see https://lu.ma/workshop.\n"
+    )
+
+    out, _err = run_import(page)
+
+    assert Event.objects.get().external_registration_url == (
+        "https://www.eventbrite.co.uk/e/workshop-123"
+    )
+    assert out.splitlines()[2:4] == [
+        "  Registration on Eventbrite (https://www.eventbrite.co.uk/e/workshop-123), kept as "
+        "the external registration link: registration can move to Turnout.",
+        "  Registration on lu.ma (https://lu.ma/workshop), kept as the external registration "
+        "link: registration can move to Turnout.",
+    ]
+
+
+def test_import_registration_form_as_link_is_external_registration(organiser, tmp_path):
+    page = tmp_path / "2030-05-04-workshop.md"
+    page.write_text("---\ntitle: Workshop\ndate: 2030-05-04\nlink: https://forms.gle/abc\n---\n")
+
+    run_import(page)
+
+    event = Event.objects.get()
+    assert (event.external_registration_url, event.website_url) == ("https://forms.gle/abc", "")
+
+
+def test_import_link_that_is_not_an_address_left_out_for_review(organiser, tmp_path):
+    page = tmp_path / "2030-05-04-workshop.md"
+    page.write_text("---\ntitle: Workshop\ndate: 2030-05-04\nlink: /events/workshop\n---\n")
+
+    out, err = run_import(page)
+
+    assert err == ""
+    event = Event.objects.get()
+    assert event.website_url == ""
+    assert event.review_notes.splitlines() == [
+        "The link “/events/workshop” is not a web address, so it was left out.",
+        "No time and venue found in the text: imported as an all-day event.",
+    ]
+
+
+def test_import_dry_run_says_what_would_happen(organiser):
+    out, _err = run_import(SEED, "--dry-run")
+
+    assert out.splitlines()[0] == (
+        f"{SEED}: would be created /events/ogp-ai-procurement-public-participation/ (Draft)"
+    )

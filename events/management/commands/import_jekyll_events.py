@@ -5,19 +5,25 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events import jekyll
 from events.models import Organiser
 
 OUTCOME_LABELS = {
-    jekyll.Outcome.CREATED: lambda: _("created"),
-    jekyll.Outcome.UPDATED: lambda: _("updated"),
-    jekyll.Outcome.UNCHANGED: lambda: _("unchanged"),
+    jekyll.Outcome.CREATED: gettext_lazy("created"),
+    jekyll.Outcome.UPDATED: gettext_lazy("updated"),
+    jekyll.Outcome.UNCHANGED: gettext_lazy("unchanged"),
+}
+DRY_RUN_LABELS = {
+    jekyll.Outcome.CREATED: gettext_lazy("would be created"),
+    jekyll.Outcome.UPDATED: gettext_lazy("would be updated"),
+    jekyll.Outcome.UNCHANGED: gettext_lazy("unchanged"),
 }
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Import event pages (YAML front matter and Markdown) of a Jekyll website. Importing "
         "the same pages again updates only the events whose page changed; registrations are "
         "never touched."
@@ -25,26 +31,32 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "paths", nargs="+", metavar="PATH", help=_("Event pages, or folders of them.")
+            "paths",
+            nargs="+",
+            metavar="PATH",
+            help=gettext_lazy("Event pages, or folders of them."),
         )
         parser.add_argument(
             "--organiser",
             metavar="SLUG",
-            help=_("The lead organiser of new events. Needed when there is more than one."),
+            help=gettext_lazy(
+                "The lead organiser of new events. Needed when there is more than one."
+            ),
         )
         parser.add_argument(
             "--publish",
             action="store_true",
-            help=_("Publish the imported events. Without it new events are drafts."),
+            help=gettext_lazy("Publish the imported events. Without it new events are drafts."),
         )
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help=_("Show what the import would do, and save nothing."),
+            help=gettext_lazy("Show what the import would do, and save nothing."),
         )
 
     def handle(self, *args, paths, organiser, publish, dry_run, verbosity, **options):
         self.verbosity = verbosity
+        self.labels = DRY_RUN_LABELS if dry_run else OUTCOME_LABELS
         lead = self.lead_organiser(organiser)
         counts = Counter()
         with transaction.atomic():
@@ -107,7 +119,7 @@ class Command(BaseCommand):
             _("%(file)s: %(outcome)s %(url)s (%(status)s)")
             % {
                 "file": path,
-                "outcome": OUTCOME_LABELS[outcome](),
+                "outcome": self.labels[outcome],
                 "url": event.get_absolute_url(),
                 "status": event.get_status_display(),
             }

@@ -169,6 +169,11 @@ def read_page(path: Path) -> Page:
         raise PageError(
             _("the front matter is not valid YAML: %(problem)s") % {"problem": _yaml_problem(error)}
         ) from error
+    except ValueError as error:
+        # YAML reads 2025-02-30 as a date, and fails to make one.
+        raise PageError(
+            _("the front matter has a value that cannot be read: %(problem)s") % {"problem": error}
+        ) from error
     return parse_page(
         metadata=post.metadata,
         body=post.content,
@@ -188,6 +193,8 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
 def parse_page(*, metadata: dict, body: str, file_name: str, source_hash: str) -> Page:
     if not isinstance(metadata, dict):
         raise PageError(_("the front matter is not a list of fields"))
+    if isinstance(metadata.get("title"), list | dict):
+        raise PageError(_("its title is a list, not a line of text"))
     title = _text(metadata.get("title"))
     if not title:
         raise PageError(_("it has no title"))

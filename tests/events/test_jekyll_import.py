@@ -375,3 +375,25 @@ def test_import_dry_run_says_what_would_happen(organiser):
     assert out.splitlines()[0] == (
         f"{SEED}: would be created /events/ogp-ai-procurement-public-participation/ (Draft)"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            b"---\ntitle: Workshop\ndate: 2025-02-30\n---\n",
+            "the front matter has a value that cannot be read: day is out of range for month",
+        ),
+        (b"\xff\xfe\x00 not text", "the file is not UTF-8 text"),
+        (b"---\ntitle: [a, b]\ndate: 2030-05-04\n---\n", "its title is a list, not a line of text"),
+        (b"No front matter at all.\n", "it has no title"),
+    ],
+)
+def test_import_unreadable_page_reported_with_reason(organiser, tmp_path, content, reason):
+    page = tmp_path / "2030-05-04-workshop.md"
+    page.write_bytes(content)
+
+    out, err = run_import(page)
+
+    assert err == f"{page}: not imported: {reason}.\n"
+    assert summary_line(out) == "0 created, 0 updated, 0 unchanged, 1 failed."

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -69,7 +70,6 @@ def _locked_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
-@transaction.atomic
 def register(
     *,
     event: Event,
@@ -84,10 +84,43 @@ def register(
 ) -> Registration:
     """Give ``email`` a place, or a place on the waiting list, if the event allows it now."""
     now = now or timezone.now()
-    event = _locked_event(event)
-    existing = Registration.objects.active().filter(event=event, email__iexact=email).first()
+    registration = Registration(
+        event=event,
+        name=name,
+        email=email,
+        organisation=organisation,
+        role=role,
+        access_needs=access_needs,
+        dietary_requirements=dietary_requirements,
+        privacy_consent_at=now,
+        privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+        submission_key=submission_key,
+    )
+    # Input is checked before the lock is taken, and without queries: the event exists and
+    # uniqueness is the database's to enforce.
+    registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
+    try:
+        return _claim_place(registration, now=now)
+    except IntegrityError as error:
+        raise AlreadyRegistered() from error
+
+
+def active_registration_for(event: Event, email: str) -> Registration | None:
+    """The active registration of ``email`` for ``event``, found through the unique index."""
+    return (
+        Registration.objects.active()
+        .alias(email_lower=Lower("email"))
+        .filter(event=event, email_lower=email.lower())
+        .first()
+    )
+
+
+@transaction.atomic
+def _claim_place(registration: Registration, *, now: datetime) -> Registration:
+    event = _locked_event(registration.event)
+    existing = active_registration_for(event, registration.email)
     if existing is not None:
-        if submission_key and existing.submission_key == submission_key:
+        if registration.submission_key and existing.submission_key == registration.submission_key:
             # The same form sent twice (a double click, a reload): the first one counts.
             return existing
         raise AlreadyRegistered()
@@ -99,25 +132,9 @@ def register(
     if state not in (State.OPEN, State.WAITLIST):
         raise RegistrationRefused(refusal_message(event, state, now), code=state)
 
-    registration = Registration(
-        event=event,
-        name=name,
-        email=email,
-        organisation=organisation,
-        role=role,
-        access_needs=access_needs,
-        dietary_requirements=dietary_requirements,
-        privacy_consent_at=now,
-        privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
-        status=Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED,
-        submission_key=submission_key,
-    )
-    registration.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError as error:
-        raise AlreadyRegistered() from error
+    registration.event = event
+    registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
+    registration.save(force_insert=True)
     return registration
 
 
@@ -131,15 +148,11 @@ def update_details(*, registration: Registration, **fields: str) -> Registration
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     for field, value in fields.items():
         setattr(registration, field, value)
-    registration.full_clean(validate_constraints=False)
-    if (
-        "email" in fields
-        and Registration.objects.active()
-        .filter(event_id=registration.event_id, email__iexact=registration.email)
-        .exclude(pk=registration.pk)
-        .exists()
-    ):
-        raise AlreadyRegistered()
+    registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
+    if "email" in fields:
+        holder = active_registration_for(registration.event, registration.email)
+        if holder is not None and holder.pk != registration.pk:
+            raise AlreadyRegistered()
     try:
         with transaction.atomic():
             registration.save()

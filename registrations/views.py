@@ -19,18 +19,18 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     event = get_visible_event(request, slug)
-    summary = registration_summary(event, registration_counts(event))
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Whether a place is free is decided by the service, under the event lock.
         try:
             registration = services.register(event=event, **form.service_arguments())
         except services.AlreadyRegistered as error:
             form.add_error("email", error.message)
         except services.RegistrationError as error:
             form.add_error(None, error.message)
-            summary = registration_summary(event, registration_counts(event))
         else:
             return redirect("registrations:done", token=registration.token)
+    summary = registration_summary(event, registration_counts(event))
     status = 200 if summary["can_register"] or request.method == "GET" else 409
     return render(
         request,

@@ -314,3 +314,16 @@ def test_manage_unknown_or_malformed_token_404(client, token):
     response = client.get(f"/registration/{token}/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("existing", [1, 3, 30])
+def test_register_post_query_count_constant(client, event, existing, django_assert_num_queries):
+    Event.objects.filter(pk=event.pk).update(capacity=None)
+    RegistrationFactory.create_batch(existing, event=event)
+
+    # The event; then, in one transaction (a savepoint within the test's own): lock,
+    # duplicate check, counts, insert.
+    with django_assert_num_queries(7, exact=True):
+        response = client.post(register_url(event), form_data())
+
+    assert response.status_code == 302

@@ -5,7 +5,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import RegistrationFactory
+from events.models import Topic
+from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +76,19 @@ def test_embed_without_javascript_is_a_plain_link(browser, website, live_server,
         expect(page.locator(".turnout-status")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_topic_filter_by_keyboard_and_accessible(page, live_server, event, axe_violations):
+    topic = Topic.objects.create(name="Public sector", slug="public-sector")
+    event.topics.add(topic)
+    EventFactory(title="Patient data roundtable")
+
+    page.goto(f"{live_server.url}/events/")
+    page.get_by_role("link", name="Public sector").focus()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(f"{live_server.url}/events/?topic=public-sector")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Events on Public sector")
+    expect(page.get_by_role("link", name=event.title)).to_be_visible()
+    expect(page.get_by_role("link", name="Patient data roundtable")).to_have_count(0)
+    assert axe_violations(page) == []

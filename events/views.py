@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from registrations.models import registration_counts, with_registration_counts
 from registrations.services import refusal_message
 
-from .models import Event
+from .models import Event, Topic
 
 
 def visible_events(request):
@@ -52,13 +52,30 @@ def _listed(queryset):
 def event_list(request):
     now = timezone.now()
     events = Event.objects.listed()
+    # The topics people can filter by: those of events the public sees.
+    topics = list(Topic.objects.filter(events__in=events.values("pk")).distinct())
+    topic_slug = request.GET.get("topic", "")
+    active_topic = next((topic for topic in topics if topic.slug == topic_slug), None)
+    if topic_slug:
+        # An unknown topic matches nothing: the page says so instead of failing.
+        events = events.filter(topics__slug=topic_slug)
     upcoming = list(_listed(events.upcoming(now)))
     past = list(_listed(events.past(now))[:50])
     for event in upcoming:
         event.registration = registration_summary(
             event, {"confirmed": event.confirmed_count, "waitlisted": event.waitlisted_count}, now
         )
-    return render(request, "events/event_list.html", {"upcoming": upcoming, "past": past})
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "topics": topics,
+            "topic_slug": topic_slug,
+            "active_topic": active_topic,
+        },
+    )
 
 
 @require_GET
@@ -78,7 +95,7 @@ def event_detail(request, slug):
 def event_status(request, slug):
     event = get_object_or_404(Event.objects.listed(), slug=slug)
     summary = registration_summary(event, registration_counts(event))
-    return JsonResponse(
+    response = JsonResponse(
         {
             "slug": event.slug,
             "title": event.title,
@@ -90,6 +107,10 @@ def event_status(request, slug):
             "registration": summary["state"],
         }
     )
+    # Public figures that the organisation's website reads from its own pages; no cookies
+    # are involved, so any site may read them.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @never_cache

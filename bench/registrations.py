@@ -61,7 +61,7 @@ print(json.dumps(ids))
 PGBENCH_SCRIPT = """\\set n random(1, 2000000000)
 BEGIN;
 SELECT id, capacity, status FROM events_event WHERE id = {event} FOR UPDATE;
-SELECT COUNT(id) FILTER (WHERE status = 'confirmed'), COUNT(id) FILTER (WHERE status = 'waitlisted'), COUNT(id) FILTER (WHERE status = 'cancelled') FROM registrations_registration WHERE event_id = {event};
+SELECT COUNT(id) FILTER (WHERE status = 'confirmed'), COUNT(id) FILTER (WHERE status = 'waitlisted') FROM registrations_registration WHERE event_id = {event};
 INSERT INTO registrations_registration (event_id, name, email, organisation, role, access_needs, dietary_requirements, privacy_consent_at, privacy_notice_version, status, token, created_at, updated_at, cancelled_at, cancellation_reason, checked_in_at, submission_key) VALUES ({event}, 'Bench Person', 'p' || :n || '-' || :client_id || '@pgbench.example', '', '', '', '', now(), '2026-11', 'confirmed', md5(random()::text) || md5(:n::text || :client_id::text), now(), now(), NULL, '', NULL, 'k' || :n);
 COMMIT;
 """  # noqa: E501

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_cookie
 
 from registrations.models import registration_counts, with_registration_counts
 from registrations.services import refusal_message
@@ -80,6 +82,17 @@ def event_list(request):
 
 @require_GET
 def event_detail(request, slug):
+    """The event page. Visitors without cookies share a copy that is at most
+    EVENT_PAGE_CACHE_SECONDS old: a popular event's page stays fast while places go."""
+    seconds = settings.EVENT_PAGE_CACHE_SECONDS
+    if seconds and not request.COOKIES:
+        # Anyone with a cookie may see something personal (a message, a draft preview).
+        shared = cache_page(seconds, key_prefix="event-page")(vary_on_cookie(_event_page))
+        return shared(request, slug)
+    return _event_page(request, slug)
+
+
+def _event_page(request, slug):
     event = get_visible_event(request, slug)
     return render(
         request,

@@ -8,6 +8,7 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.event_list, name="list"),
+    path("<slug:slug>.ics", views.event_ics, name="ics"),
     path("<slug:slug>/", views.event_detail, name="detail"),
     path("<slug:slug>/status.json", views.event_status, name="status"),
     path("<slug:slug>/register/", registration_views.register, name="register"),

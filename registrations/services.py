@@ -9,11 +9,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from events.models import Event
 
+from . import emails
 from .models import Registration, registration_counts
 
 State = Event.RegistrationState
@@ -36,9 +39,13 @@ class RegistrationRefused(RegistrationError):
 class AlreadyRegistered(RegistrationError):
     def __init__(self):
         super().__init__(
-            _(
-                "This email address is already registered for this event. Use the personal link "
-                "from your registration to see or change it."
+            format_html(
+                _(
+                    "This email address is already registered for this event. Use the personal "
+                    'link from your registration to see or change it. <a href="{}">Lost your '
+                    "link?</a>"
+                ),
+                reverse("registrations:lost_link"),
             ),
             code="duplicate",
         )
@@ -118,6 +125,7 @@ def register(
             registration.save()
     except IntegrityError as error:
         raise AlreadyRegistered() from error
+    emails.queue_registration_email(registration)
     return registration
 
 
@@ -166,6 +174,7 @@ def _promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
     for registration in promoted:
         registration.status = Status.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
+        emails.queue_promotion_email(registration)
     return promoted
 
 
@@ -179,10 +188,12 @@ def cancel(
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Status.CANCELLED:
         return []
+    had_place = registration.status == Status.CONFIRMED
     registration.status = Status.CANCELLED
     registration.cancelled_at = now
     registration.cancellation_reason = reason[:500]
     registration.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    emails.queue_cancellation_email(registration, had_place=had_place)
     return _promote_waitlisted(event, now=now)
 
 

@@ -46,3 +46,16 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def run_worker():
+    """Run ``manage.py db_worker`` until the queue is empty, as production's worker would."""
+    from django.core.management import call_command
+
+    def run():
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
+        )
+
+    return run

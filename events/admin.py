@@ -263,7 +263,7 @@ class EventAdmin(OrganiserScopedAdmin):
             event=event, name=_("Attendee name"), email="attendee@example.org"
         )
         text, _html = emails.render_organiser_message(
-            event=event, registration=sample, subject=data["subject"], body=data["body"]
+            event=event, registration=sample, body=data["body"]
         )
         return {"count": recipients.count(), "subject": data["subject"], "text": text}
 

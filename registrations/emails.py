@@ -268,9 +268,9 @@ def message_recipients(event: Event, *, include_waitlisted: bool):
 
 
 def render_organiser_message(
-    *, event: Event, registration: Registration, subject: str, body: str
+    *, event: Event, registration: Registration, body: str
 ) -> tuple[str, str]:
-    return render("message", _context(event, registration, subject=subject, body=body))
+    return render("message", _context(event, registration, body=body))
 
 
 @transaction.atomic
@@ -294,7 +294,6 @@ def queue_organiser_message(
             Kind.MESSAGE,
             message.subject,
             key=f"message:{message.pk}:{registration.pk}",
-            subject=message.subject,
             body=body,
         )
     return message

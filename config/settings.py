@@ -208,7 +208,19 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# How old the shared copy of an event page for visitors without cookies may be, in seconds
+# (0: always fresh). Registration itself always counts places under the event lock.
+EVENT_PAGE_CACHE_SECONDS = int(os.environ.get("EVENT_PAGE_CACHE_SECONDS", "0" if TESTING else "5"))
+
 # Which privacy notice an attendee agreed to is stored with their registration.
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Turnout")
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
+
+# Local runs and tests serve static files straight from the source folders.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+if TESTING:
+    # Fast hashing: the tests create many users and none of them is real.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -34,6 +34,8 @@ class EventAdminForm(forms.ModelForm):
             "starts_at", "ends_at", "venue_name", "venue_address", "map_url", "organiser",
             "co_organisers", "capacity", "waitlist_enabled", "waitlist_limit",
             "registration_opens_at", "registration_closes_at", "external_registration_url",
+            "website_url", "image", "category", "contact_name", "projects", "featured",
+            "has_writeup", "needs_review", "review_notes",
         ]  # fmt: skip
         help_texts = {
             "starts_at": _("In the event's timezone."),
@@ -90,15 +92,22 @@ class EventAdmin(OrganiserScopedAdmin):
         "waitlisted",
         "cancelled",
     ]
-    list_filter = ["status", "organiser", "topics", ("starts_at", admin.DateFieldListFilter)]
+    list_filter = [
+        "status",
+        "needs_review",
+        "organiser",
+        "topics",
+        ("starts_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["title", "slug", "summary", "venue_name"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["co_organisers", "topics"]
     date_hierarchy = "starts_at"
-    readonly_fields = ["registration_overview"]
+    readonly_fields = ["registration_overview", "source_file"]
     inlines = [RegistrationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "summary", "description", "topics"]}),
+        (_("Review"), {"fields": ["needs_review", "review_notes", "source_file"]}),
         (_("When"), {"fields": ["timezone", "starts_at", "ends_at"]}),
         (_("Where"), {"fields": ["venue_name", "venue_address", "map_url"]}),
         (_("Organisers"), {"fields": ["organiser", "co_organisers"]}),
@@ -113,6 +122,20 @@ class EventAdmin(OrganiserScopedAdmin):
                     "registration_opens_at",
                     "registration_closes_at",
                     "external_registration_url",
+                ]
+            },
+        ),
+        (
+            _("On the website"),
+            {
+                "fields": [
+                    "website_url",
+                    "image",
+                    "category",
+                    "contact_name",
+                    "projects",
+                    "featured",
+                    "has_writeup",
                 ]
             },
         ),
@@ -145,7 +168,7 @@ class EventAdmin(OrganiserScopedAdmin):
                     % {"count": notified},
                     messages.SUCCESS,
                 )
-        if change and "capacity" in form.changed_data or "waitlist_enabled" in form.changed_data:
+        if change and {"capacity", "waitlist_enabled", "status"} & set(form.changed_data):
             promoted = services.fill_free_places(event=obj)
             if promoted:
                 self.message_user(
@@ -165,8 +188,16 @@ class EventAdmin(OrganiserScopedAdmin):
 
     @admin.display(description=_("confirmed / capacity"), ordering="confirmed_count")
     def places(self, event):
-        capacity = "∞" if event.capacity is None else event.capacity
-        return f"{event.confirmed_count} / {capacity}"
+        if event.capacity is None:
+            return f"{event.confirmed_count} / ∞"
+        if event.confirmed_count > event.capacity:
+            return format_html(
+                '{} / {} <strong class="errornote">{}</strong>',
+                event.confirmed_count,
+                event.capacity,
+                _("over capacity"),
+            )
+        return f"{event.confirmed_count} / {event.capacity}"
 
     @admin.display(description=_("waiting"), ordering="waitlisted_count")
     def waitlisted(self, event):
@@ -180,12 +211,18 @@ class EventAdmin(OrganiserScopedAdmin):
     def registration_overview(self, event):
         if not event.pk:
             return _("Save the event to see its registrations.")
+        over = event.capacity is not None and event.confirmed_count > event.capacity
+        registrations_url = reverse("admin:registrations_registration_changelist")
         return format_html(
-            '{} confirmed · {} waiting · {} cancelled · capacity {} — <a href="{}">{}</a>',
+            "{} confirmed · {} waiting · {} cancelled · capacity {}{}"
+            ' — <a href="{}">{}</a> · <a href="{}">{}</a>',
             event.confirmed_count,
             event.waitlisted_count,
             event.cancelled_count,
             "∞" if event.capacity is None else event.capacity,
+            _(" (over capacity)") if over else "",
+            f"{registrations_url}?event__id__exact={event.pk}",
+            _("Manage registrations"),
             reverse("admin:events_event_attendees_csv", args=[event.pk]),
             _("Download the attendee list (CSV)"),
         )

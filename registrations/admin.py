@@ -1,17 +1,18 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from events.permissions import OrganiserScopedAdmin
+from events.permissions import OrganiserScopedAdmin, is_member
 
 from . import services
-from .forms import no_control_characters
+from .forms import DETAIL_FIELDS, no_control_characters
 from .models import OrganiserMessage, OutboundEmail, Registration
 
-DETAIL_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
+Status = Registration.Status
 
 
 class RegistrationInline(admin.TabularInline):
@@ -23,6 +24,16 @@ class RegistrationInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     ordering = ["status", "created_at"]
+
+    # Shown on event pages the organiser may already see; changes go through the actions.
+    def has_view_permission(self, request, obj=None):
+        return is_member(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -46,6 +57,15 @@ class RegistrationAdminForm(forms.ModelForm):
         return email
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=gettext_lazy("Kept with each registration and in its history."),
+    )
+
+
 @admin.register(Registration)
 class RegistrationAdmin(OrganiserScopedAdmin):
     form = RegistrationAdminForm
@@ -62,11 +82,11 @@ class RegistrationAdmin(OrganiserScopedAdmin):
     search_fields = ["name", "email", "organisation"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
-    actions = ["cancel_registrations"]
+    actions = ["cancel_registrations", "promote_registrations"]
     fieldsets = [
         (None, {"fields": ["event", "status", *DETAIL_FIELDS]}),
         (
-            _("Record"),
+            gettext_lazy("Record"),
             {
                 "fields": [
                     "created_at",
@@ -104,31 +124,94 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         }
         services.update_details(registration=obj, **changes)
 
-    @admin.display(description=_("registered at"), ordering="created_at")
+    @admin.display(description=gettext_lazy("registered at"), ordering="created_at")
     def registered(self, registration):
-        return timezone.localtime(registration.created_at, registration.event.tzinfo).strftime(
-            "%Y-%m-%d %H:%M"
+        local = timezone.localtime(registration.created_at, registration.event.tzinfo)
+        return local.strftime("%Y-%m-%d %H:%M")
+
+    def _confirmation(self, request, queryset, template, **context):
+        return TemplateResponse(
+            request,
+            f"admin/registrations/registration/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "registrations": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                **context,
+            },
         )
 
-    @admin.action(description=_("Cancel selected registrations"))
+    @admin.action(description=gettext_lazy("Cancel selected registrations…"))
     def cancel_registrations(self, request, queryset):
-        reason = _("Cancelled by %(user)s") % {"user": request.user.get_username()}
-        count = promoted = 0
-        for registration in queryset.exclude(status=Registration.Status.CANCELLED):
-            promoted += len(services.cancel(registration=registration, reason=reason))
-            count += 1
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d registration cancelled.", "%(count)d registrations cancelled.", count
-            )
-            % {"count": count}
-            + (
-                " " + _("%(count)d moved up from the waiting list.") % {"count": promoted}
-                if promoted
-                else ""
-            ),
+        queryset = queryset.exclude(status=Status.CANCELLED).select_related("event")
+        form = CancelForm(request.POST if "confirm" in request.POST else None)
+        if not form.is_valid():
+            return self._confirmation(request, queryset, "cancel_confirmation.html", form=form)
+        reason = form.cleaned_data["reason"]
+        cancelled = promoted = 0
+        for registration in queryset:
+            moved_up = services.cancel(registration=registration, reason=reason)
+            self.log_change(request, registration, _("Cancelled: %(reason)s") % {"reason": reason})
+            for person in moved_up:
+                self.log_change(request, person, _("Moved up from the waiting list."))
+            cancelled += 1
+            promoted += len(moved_up)
+        message = ngettext(
+            "%(count)d registration cancelled.", "%(count)d registrations cancelled.", cancelled
+        ) % {"count": cancelled}
+        if promoted:
+            message += " " + ngettext(
+                "%(count)d person moved up from the waiting list.",
+                "%(count)d people moved up from the waiting list.",
+                promoted,
+            ) % {"count": promoted}
+        self.message_user(request, message, messages.SUCCESS)
+        return None
+
+    @admin.action(description=gettext_lazy("Give a place to selected people on the waiting list…"))
+    def promote_registrations(self, request, queryset):
+        waiting = (
+            queryset.filter(status=Status.WAITLISTED)
+            .select_related("event")
+            .order_by("created_at", "pk")
         )
+        allow_over = "allow_over_capacity" in request.POST
+        promoted, refused = [], []
+        for registration in waiting:
+            try:
+                services.promote(registration=registration, allow_over_capacity=allow_over)
+            except services.RegistrationRefused as error:
+                refused.append((registration, error.message))
+            else:
+                promoted.append(registration)
+                note = _("Given a place over capacity.") if allow_over else _("Given a place.")
+                self.log_change(request, registration, note)
+        if promoted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person now has a place.",
+                    "%(count)d people now have a place.",
+                    len(promoted),
+                )
+                % {"count": len(promoted)},
+                messages.SUCCESS,
+            )
+        over_capacity = [registration for registration, _message in refused]
+        if over_capacity:
+            # Ask before going over capacity, listing exactly who would be affected.
+            return self._confirmation(
+                request,
+                queryset.filter(pk__in=[registration.pk for registration in over_capacity]),
+                "promote_confirmation.html",
+                refusals=[message for _registration, message in refused],
+            )
+        if not waiting:
+            self.message_user(
+                request, _("None of the selected people is on the waiting list."), messages.WARNING
+            )
+        return None
 
 
 class ReadOnlyScopedAdmin(OrganiserScopedAdmin):

@@ -106,11 +106,10 @@ def _store(
     registration: Registration | None = None,
     ics: str = "",
 ) -> OutboundEmail | None:
-    """Store one email and queue it; ``None`` if the email with this key was already queued."""
+    """Store one email and queue it. A second email with the same key is refused by the
+    database (IntegrityError), which is how a reminder is never queued twice."""
     if "\r" in to_email or "\n" in to_email:
         raise ValueError("An email address cannot contain a line break.")
-    if OutboundEmail.objects.filter(key=key).exists():
-        return None
     text, html = render(template, context)
     email = OutboundEmail(
         kind=kind,
@@ -127,19 +126,14 @@ def _store(
         message_id=f"<{uuid.uuid4().hex}@{calendar.site_domain()}>",
         next_attempt_at=timezone.now(),
     )
-    try:
-        with transaction.atomic():
-            email.save()
-    except IntegrityError:
-        # Queued at the same moment by someone else (two cron runs): one copy is enough.
-        return None
+    email.save(force_insert=True)
     enqueue_delivery(email)
     return email
 
 
 def _to_attendee(
     registration: Registration, kind: str, subject: str, *, key: str = "", ics: str = "", **extra
-) -> OutboundEmail | None:
+) -> OutboundEmail:
     event = registration.event
     return _store(
         kind=kind,
@@ -155,7 +149,7 @@ def _to_attendee(
     )
 
 
-def queue_registration_email(registration: Registration) -> OutboundEmail | None:
+def queue_registration_email(registration: Registration) -> OutboundEmail:
     """The confirmation with a calendar invitation, or the waiting-list notice."""
     title = single_line(registration.event.title)
     if registration.status == Status.WAITLISTED:
@@ -172,18 +166,20 @@ def queue_registration_email(registration: Registration) -> OutboundEmail | None
     )
 
 
-def queue_promotion_email(registration: Registration) -> OutboundEmail | None:
+def queue_promotion_email(registration: Registration) -> OutboundEmail:
     return _to_attendee(
         registration,
         Kind.PROMOTED,
         _("A place is now yours: %(title)s") % {"title": single_line(registration.event.title)},
+        # Whoever is moved back to the waiting list can be promoted again, and told again.
+        key=f"{Kind.PROMOTED}:{registration.pk}:{uuid.uuid4().hex}",
         ics=_invitation(registration),
     )
 
 
 def queue_cancellation_email(
     registration: Registration, *, had_place: bool = True
-) -> OutboundEmail | None:
+) -> OutboundEmail:
     """Confirms a cancellation; removes the event from the calendar of who had a place."""
     return _to_attendee(
         registration,
@@ -248,15 +244,19 @@ def queue_reminders(now: datetime | None = None) -> int:
     """Queue each due reminder once; safe to run often and twice at the same time."""
     count = 0
     for registration in reminder_due(now):
-        with transaction.atomic():
-            title = single_line(registration.event.title)
-            email = _to_attendee(
-                registration,
-                Kind.REMINDER,
-                _("Reminder: %(title)s on %(date)s")
-                % {"title": title, "date": _local_start(registration.event)},
-            )
-        count += email is not None
+        title = single_line(registration.event.title)
+        try:
+            with transaction.atomic():
+                _to_attendee(
+                    registration,
+                    Kind.REMINDER,
+                    _("Reminder: %(title)s on %(date)s")
+                    % {"title": title, "date": _local_start(registration.event)},
+                )
+        except IntegrityError:
+            # Another run queued this reminder a moment ago: one copy is enough.
+            continue
+        count += 1
     return count
 
 

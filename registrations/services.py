@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -76,7 +77,6 @@ def _locked_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
-@transaction.atomic
 def register(
     *,
     event: Event,
@@ -91,21 +91,6 @@ def register(
 ) -> Registration:
     """Give ``email`` a place, or a place on the waiting list, if the event allows it now."""
     now = now or timezone.now()
-    event = _locked_event(event)
-    existing = Registration.objects.active().filter(event=event, email__iexact=email).first()
-    if existing is not None:
-        if submission_key and existing.submission_key == submission_key:
-            # The same form sent twice (a double click, a reload): the first one counts.
-            return existing
-        raise AlreadyRegistered()
-
-    counts = registration_counts(event)
-    state = event.registration_state(
-        confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
-    )
-    if state not in (State.OPEN, State.WAITLIST):
-        raise RegistrationRefused(refusal_message(event, state, now), code=state)
-
     registration = Registration(
         event=event,
         name=name,
@@ -116,15 +101,50 @@ def register(
         dietary_requirements=dietary_requirements,
         privacy_consent_at=now,
         privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
-        status=Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED,
         submission_key=submission_key,
     )
-    registration.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError as error:
-        raise AlreadyRegistered() from error
+    # Input and duplicates are checked before the lock is taken, so that the lock is held
+    # only for counting and inserting. A duplicate that slips in meanwhile is caught by the
+    # unique index.
+    registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
+    existing = active_registration_for(event, registration.email)
+    if existing is None:
+        try:
+            return _claim_place(registration, now=now)
+        except IntegrityError:
+            # The same address was registered for this event a moment ago.
+            existing = active_registration_for(event, registration.email)
+            if existing is None:
+                raise
+    if submission_key and existing.submission_key == submission_key:
+        # The same form sent twice (a double click, a reload): the first one counts.
+        return existing
+    raise AlreadyRegistered()
+
+
+def active_registration_for(event: Event, email: str) -> Registration | None:
+    """The active registration of ``email`` for ``event``, found through the unique index."""
+    return (
+        Registration.objects.active()
+        .alias(email_lower=Lower("email"))
+        .filter(event=event, email_lower=email.lower())
+        .first()
+    )
+
+
+@transaction.atomic
+def _claim_place(registration: Registration, *, now: datetime) -> Registration:
+    event = _locked_event(registration.event)
+    counts = registration_counts(event)
+    state = event.registration_state(
+        confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
+    )
+    if state not in (State.OPEN, State.WAITLIST):
+        raise RegistrationRefused(refusal_message(event, state, now), code=state)
+
+    registration.event = event
+    registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
+    registration.save(force_insert=True)
     emails.queue_registration_email(registration)
     return registration
 
@@ -139,15 +159,11 @@ def update_details(*, registration: Registration, **fields: str) -> Registration
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     for field, value in fields.items():
         setattr(registration, field, value)
-    registration.full_clean(validate_constraints=False)
-    if (
-        "email" in fields
-        and Registration.objects.active()
-        .filter(event_id=registration.event_id, email__iexact=registration.email)
-        .exclude(pk=registration.pk)
-        .exists()
-    ):
-        raise AlreadyRegistered()
+    registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
+    if "email" in fields:
+        holder = active_registration_for(registration.event, registration.email)
+        if holder is not None and holder.pk != registration.pk:
+            raise AlreadyRegistered()
     try:
         with transaction.atomic():
             registration.save()
@@ -195,6 +211,32 @@ def cancel(
     registration.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
     emails.queue_cancellation_email(registration, had_place=had_place)
     return _promote_waitlisted(event, now=now)
+
+
+@transaction.atomic
+def promote(*, registration: Registration, allow_over_capacity: bool = False) -> Registration:
+    """Give a place to someone on the waiting list, chosen by an organiser.
+
+    A full event goes over capacity only when the organiser says so explicitly.
+    """
+    event = _locked_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Status.WAITLISTED:
+        raise RegistrationRefused(
+            _("%(name)s is not on the waiting list.") % {"name": registration.name},
+            code="not_waitlisted",
+        )
+    full = event.capacity is not None and registration_counts(event)["confirmed"] >= event.capacity
+    if full and not allow_over_capacity:
+        raise RegistrationRefused(
+            _("The event is full: a place for %(name)s would put it over capacity.")
+            % {"name": registration.name},
+            code="over_capacity",
+        )
+    registration.status = Status.CONFIRMED
+    registration.save(update_fields=["status", "updated_at"])
+    emails.queue_promotion_email(registration)
+    return registration
 
 
 @transaction.atomic

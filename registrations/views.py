@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from events.views import get_visible_event, registration_summary
 
@@ -19,26 +19,21 @@ from .tasks import send_personal_links
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
-def _session_key(event) -> str:
-    return f"registered:{event.pk}"
-
-
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     event = get_visible_event(request, slug)
-    summary = registration_summary(event, registration_counts(event))
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Whether a place is free is decided by the service, under the event lock.
         try:
             registration = services.register(event=event, **form.service_arguments())
         except services.AlreadyRegistered as error:
             form.add_error("email", error.message)
         except services.RegistrationError as error:
             form.add_error(None, error.message)
-            summary = registration_summary(event, registration_counts(event))
         else:
-            request.session[_session_key(event)] = registration.token
-            return redirect("events:register_done", slug=event.slug)
+            return redirect("registrations:done", token=registration.token)
+    summary = registration_summary(event, registration_counts(event))
     status = 200 if summary["can_register"] or request.method == "GET" else 409
     return render(
         request,
@@ -48,17 +43,17 @@ def register(request, slug):
     )
 
 
-def register_done(request, slug):
-    event = get_visible_event(request, slug)
-    token = request.session.get(_session_key(event))
-    registration = Registration.objects.filter(token=token or "", event=event).first()
-    if registration is None:
-        return redirect(event)
+@require_GET
+def register_done(request, token):
+    """The page after registering: what happened, and the personal link to keep."""
+    registration = get_registration(token)
+    if not registration.is_active:
+        return redirect(registration)
     return render(
         request,
         "registrations/register_done.html",
         {
-            "event": event,
+            "event": registration.event,
             "attendee": registration,
             "manage_url": request.build_absolute_uri(registration.get_absolute_url()),
         },

@@ -59,3 +59,11 @@ def run_worker():
         )
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: cached pages never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from registrations import services
@@ -9,13 +8,6 @@ from tests.factories import EventFactory, RegistrationFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/registration/lost/"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def ask(client, email):

@@ -1,0 +1,24 @@
+import os
+from pathlib import Path
+
+import pytest
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def axe_violations():
+    """Run axe-core in the page and return its violations, to assert there are none."""
+
+    def check(page):
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return [
+            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes: "
+            f"{', '.join(node['target'][0] for node in violation['nodes'][:3])})"
+            for violation in result["violations"]
+        ]
+
+    return check

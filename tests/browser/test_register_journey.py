@@ -1,0 +1,52 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from registrations.models import Registration
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_attendee_registers_and_opens_personal_link(live_server, page, event, axe_violations):
+    page.goto(f"{live_server.url}/events/")
+    page.get_by_role("link", name=event.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(event.title)
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Register").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Your name").fill("Ada Lovelace")
+    page.get_by_label("Email address").fill("ada@example.org")
+    page.get_by_label("Organisation").fill("Analytical Engines")
+    page.get_by_label("Dietary requirements").fill("Vegetarian")
+    page.get_by_label(re.compile("I agree that my details")).check()
+    page.get_by_role("button", name="Register").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are registered")
+    assert axe_violations(page) == []
+    registration = Registration.objects.get()
+    assert registration.email == "ada@example.org"
+    assert registration.dietary_requirements == "Vegetarian"
+
+    page.get_by_role("link", name=f"{live_server.url}{registration.get_absolute_url()}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your registration")
+    expect(page.get_by_text("Your place is confirmed.")).to_be_visible()
+    expect(page.get_by_label("Your name")).to_have_value("Ada Lovelace")
+    assert axe_violations(page) == []
+
+
+def test_register_form_errors_are_announced_next_to_fields(
+    live_server, page, event, axe_violations
+):
+    page.goto(f"{live_server.url}/events/{event.slug}/register/")
+    page.get_by_label("Your name").fill("Ada Lovelace")
+    page.get_by_label("Email address").fill("not-an-email")
+    page.get_by_role("button", name="Register").click()
+
+    expect(page.get_by_label("Email address")).to_have_value("not-an-email")
+    expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
+    expect(page.get_by_text("Please agree to the privacy notice to register.")).to_be_visible()
+    expect(page.get_by_label("Your name")).to_have_value("Ada Lovelace")
+    assert axe_violations(page) == []
+    assert not Registration.objects.exists()

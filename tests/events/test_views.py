@@ -1,0 +1,301 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event
+from tests.factories import EventFactory, OrganiserFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_event_list_shows_upcoming_before_past(client):
+    past = EventFactory(
+        title="Last year lecture",
+        starts_at=timezone.now() - timedelta(days=300),
+        ends_at=timezone.now() - timedelta(days=300, hours=-2),
+    )
+    upcoming = EventFactory(title="Next month roundtable")
+
+    response = client.get(reverse("events:list"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index(upcoming.title) < html.index("Past events") < html.index(past.title)
+
+
+def test_event_list_hides_drafts(client):
+    EventFactory(title="Secret draft", status=Event.Status.DRAFT)
+
+    response = client.get(reverse("events:list"))
+
+    assert "Secret draft" not in response.content.decode()
+
+
+def test_event_list_query_count_constant(client, django_assert_max_num_queries):
+    for _ in range(3):
+        event = EventFactory()
+        RegistrationFactory.create_batch(3, event=event)
+    with django_assert_max_num_queries(5) as one_run:
+        client.get(reverse("events:list"))
+    queries_with_three = len(one_run.captured_queries)
+
+    for _ in range(27):
+        event = EventFactory()
+        RegistrationFactory.create_batch(3, event=event)
+    with django_assert_max_num_queries(queries_with_three) as second_run:
+        client.get(reverse("events:list"))
+
+    assert len(second_run.captured_queries) == queries_with_three
+
+
+def test_event_page_shows_time_in_event_timezone(client):
+    event = EventFactory(
+        timezone="Europe/Madrid",
+        starts_at=datetime(2030, 10, 6, 8, 0, tzinfo=UTC),
+        ends_at=datetime(2030, 10, 6, 10, 30, tzinfo=UTC),
+    )
+
+    response = client.get(event.get_absolute_url())
+
+    html = response.content.decode()
+    assert (
+        '<time datetime="2030-10-06T10:00:00+02:00">Sunday 6 October 2030, 10:00</time>–'
+        '<time datetime="2030-10-06T12:30:00+02:00">12:30</time>'
+    ) in html
+    assert "(Europe/Madrid, CEST)" in html
+
+
+def test_event_page_shows_venue_map_and_organisers(client, event):
+    event.venue_address = "Calle Ramón y Cajal 5, Vitoria-Gasteiz"
+    event.map_url = "https://maps.example.org/nh"
+    event.save()
+    event.co_organisers.add(
+        OrganiserFactory(name="Participation AI", website="https://participationai.org/")
+    )
+
+    html = client.get(event.get_absolute_url()).content.decode()
+
+    assert "Calle Ramón y Cajal 5, Vitoria-Gasteiz" in html
+    assert 'href="https://maps.example.org/nh"' in html
+    assert "Connected by Data" in html
+    assert '<a href="https://participationai.org/" rel="noopener">Participation AI</a>' in html
+
+
+def test_event_page_description_markdown_is_sanitised(client, event):
+    event.description = (
+        "**Bold** [link](https://example.org) <script>alert(1)</script> [x](javascript:alert(1))"
+    )
+    event.save()
+
+    html = client.get(event.get_absolute_url()).content.decode()
+
+    assert "<strong>Bold</strong>" in html
+    assert 'href="https://example.org"' in html
+    assert "<script>alert(1)" not in html
+    assert "javascript:" not in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "text"),
+    [
+        ({}, "Register"),
+        ({"status": Event.Status.CANCELLED}, "This event was cancelled."),
+        (
+            {"registration_closes_at": timezone.now() - timedelta(days=1)},
+            "Registration for this event is closed.",
+        ),
+        (
+            {"registration_opens_at": timezone.now() + timedelta(days=1)},
+            "Registration is not open yet.",
+        ),
+    ],
+)
+def test_event_page_registration_state(client, event, changes, text):
+    Event.objects.filter(pk=event.pk).update(**changes)
+
+    html = client.get(event.get_absolute_url()).content.decode()
+
+    assert text in html
+
+
+def test_event_page_full_event_says_full(client, event):
+    Event.objects.filter(pk=event.pk).update(capacity=1, waitlist_enabled=False)
+    RegistrationFactory(event=event)
+
+    html = client.get(event.get_absolute_url()).content.decode()
+
+    assert "This event is full." in html
+    assert reverse("events:register", args=[event.slug]) not in html
+
+
+def test_event_page_shows_places_left(client, event):
+    RegistrationFactory.create_batch(3, event=event)
+    RegistrationFactory(event=event, status="cancelled", cancelled_at=timezone.now())
+
+    html = client.get(event.get_absolute_url()).content.decode()
+
+    assert "17 places left" in html
+
+
+def test_event_page_query_count_constant(client, event, django_assert_num_queries):
+    RegistrationFactory.create_batch(1, event=event)
+    with django_assert_num_queries(4) as captured:
+        client.get(event.get_absolute_url())
+    queries = len(captured.captured_queries)
+
+    RegistrationFactory.create_batch(29, event=event)
+    with django_assert_num_queries(queries):
+        client.get(event.get_absolute_url())
+
+
+def test_event_page_unknown_slug_404(client):
+    response = client.get("/events/no-such-event/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_event_page_draft_404_for_public(client):
+    event = EventFactory(status=Event.Status.DRAFT)
+
+    assert client.get(event.get_absolute_url()).status_code == 404
+
+
+def test_event_page_draft_visible_to_its_organiser(organiser_client, organiser):
+    event = EventFactory(status=Event.Status.DRAFT, organiser=organiser)
+
+    response = organiser_client.get(event.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Draft: only organisers can see this page." in response.content.decode()
+
+
+def test_status_json_reports_counts(client, event):
+    RegistrationFactory.create_batch(2, event=event)
+    RegistrationFactory(event=event, status="waitlisted")
+
+    response = client.get(reverse("events:status", args=[event.slug]))
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "slug": event.slug,
+        "title": event.title,
+        "starts_at": event.starts_at.isoformat(),
+        "capacity": 20,
+        "confirmed": 2,
+        "places_left": 18,
+        "waitlisted": 1,
+        "registration": "open",
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "confirmed", "state"),
+    [
+        ({"capacity": 1}, 1, "waitlist"),
+        ({"capacity": 1, "waitlist_enabled": False}, 1, "full"),
+        ({"capacity": 1, "waitlist_limit": 0}, 1, "full"),
+        ({"status": Event.Status.CANCELLED}, 0, "cancelled"),
+        ({"registration_opens_at": timezone.now() + timedelta(days=1)}, 0, "not_yet_open"),
+        ({"registration_closes_at": timezone.now() - timedelta(days=1)}, 0, "closed"),
+        ({"external_registration_url": "https://lu.ma/x"}, 0, "external"),
+        ({"capacity": None}, 0, "open"),
+    ],
+)
+def test_status_json_registration_state(client, event, changes, confirmed, state):
+    Event.objects.filter(pk=event.pk).update(**changes)
+    RegistrationFactory.create_batch(confirmed, event=event)
+
+    data = client.get(reverse("events:status", args=[event.slug])).json()
+
+    assert data["registration"] == state
+
+
+def test_status_json_unlimited_event_has_no_places_left(client):
+    event = EventFactory(capacity=None)
+
+    data = client.get(reverse("events:status", args=[event.slug])).json()
+
+    assert data["capacity"] is None
+    assert data["places_left"] is None
+
+
+def test_status_json_draft_404(client):
+    event = EventFactory(status=Event.Status.DRAFT)
+
+    assert client.get(reverse("events:status", args=[event.slug])).status_code == 404
+
+
+def test_healthz_checks_database(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_privacy_notice_page(client):
+    response = client.get(reverse("privacy"))
+
+    assert response.status_code == 200
+    assert "Version 2026-11" in response.content.decode()
+
+
+def test_event_page_second_view_served_from_cache(client, event, django_assert_num_queries):
+    client.get(event.get_absolute_url())
+
+    # The event and its counts are read every time; the rest of the page comes from the cache.
+    with django_assert_num_queries(2):
+        response = client.get(event.get_absolute_url())
+
+    assert event.title in response.content.decode()
+
+
+def test_event_page_cache_follows_changes(client, event):
+    client.get(event.get_absolute_url())
+    RegistrationFactory(event=event)
+    event.venue_name = "Palacio Europa"
+    event.save()
+
+    html = client.get(event.get_absolute_url()).content.decode()
+
+    assert "19 places left" in html
+    assert "Palacio Europa" in html
+
+
+@override_settings(EVENT_PAGE_CACHE_SECONDS=5)
+def test_event_page_shared_copy_for_visitors_without_cookies(
+    client, event, django_assert_num_queries
+):
+    first = client.get(event.get_absolute_url())
+    RegistrationFactory(event=event)
+
+    with django_assert_num_queries(0):
+        second = client.get(event.get_absolute_url())
+
+    assert second.content == first.content
+    assert "20 places left" in second.content.decode()
+    assert second["Cache-Control"] == "max-age=5"
+
+
+@override_settings(EVENT_PAGE_CACHE_SECONDS=5)
+def test_event_page_not_shared_with_logged_in_organiser(organiser_client, organiser):
+    event = EventFactory(status=Event.Status.DRAFT, organiser=organiser)
+
+    preview = organiser_client.get(event.get_absolute_url())
+    public = Client().get(event.get_absolute_url())
+
+    assert preview.status_code == 200
+    assert public.status_code == 404
+
+
+@override_settings(EVENT_PAGE_CACHE_SECONDS=5)
+def test_event_page_with_message_not_taken_from_shared_copy(client, event):
+    registration = RegistrationFactory(event=event)
+    client.get(event.get_absolute_url())
+
+    response = client.post(reverse("registrations:erase", args=[registration.token]), follow=True)
+
+    assert "Your registration and your personal data were deleted." in response.content.decode()

@@ -1,0 +1,114 @@
+"""Capacity under concurrency: many people register or cancel at the same moment.
+
+These tests need real row locks, so they run on PostgreSQL; the SQLite burst test is in
+test_concurrency_sqlite.py. Counting is slowed down on purpose so that, without the
+event lock, concurrent requests would reliably interleave between count and insert; the
+control test shows that they do.
+"""
+
+import time
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+
+from events.models import Event
+from registrations import services
+from registrations.models import Registration
+from tests.factories import EventFactory, RegistrationFactory
+from tests.registrations.burst import burst, registration_form
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL row locks; SQLite is covered by test_concurrency_sqlite.py",
+    ),
+]
+
+PLACES = 10
+
+
+@pytest.fixture
+def slow_count(monkeypatch):
+    """Widen the gap between counting places and inserting, as a loaded server would."""
+    count = services.registration_counts
+
+    def slowly(event):
+        result = count(event)
+        time.sleep(0.05)
+        return result
+
+    monkeypatch.setattr(services, "registration_counts", slowly)
+
+
+def register_burst(live_server, event, attempts):
+    url = f"{live_server.url}/events/{event.slug}/register/"
+    return burst([(url, registration_form(index)) for index in range(attempts)])
+
+
+def statuses(event):
+    counts = Registration.objects.filter(event=event).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in counts}
+
+
+def test_burst_fills_exactly_the_places_and_waitlists_the_rest(live_server, slow_count):
+    event = EventFactory(capacity=PLACES)
+
+    codes = register_burst(live_server, event, 4 * PLACES)
+
+    assert codes == [302] * (4 * PLACES)
+    assert statuses(event) == {"confirmed": PLACES, "waitlisted": 3 * PLACES}
+    emails = Registration.objects.filter(event=event).values_list("email", flat=True)
+    assert len(set(emails)) == 4 * PLACES
+
+
+def test_burst_without_the_event_lock_overbooks(live_server, slow_count, monkeypatch):
+    """The control: the same burst with the lock taken out must overbook, or the test above
+    would prove nothing."""
+    monkeypatch.setattr(services, "_locked_event", lambda event: Event.objects.get(pk=event.pk))
+    event = EventFactory(capacity=PLACES)
+
+    register_burst(live_server, event, 4 * PLACES)
+
+    assert statuses(event)["confirmed"] > PLACES
+
+
+def test_burst_without_waitlist_refuses_the_rest(live_server, slow_count):
+    event = EventFactory(capacity=PLACES, waitlist_enabled=False)
+
+    codes = register_burst(live_server, event, 3 * PLACES)
+
+    assert sorted(codes) == [302] * PLACES + [409] * (2 * PLACES)
+    assert statuses(event) == {"confirmed": PLACES}
+
+
+def test_cancellations_during_burst_keep_places_filled_from_waitlist(live_server, slow_count):
+    event = EventFactory(capacity=PLACES)
+    leaving = RegistrationFactory.create_batch(PLACES // 2, event=event)
+    RegistrationFactory.create_batch(PLACES - len(leaving), event=event)
+    RegistrationFactory.create_batch(3, event=event, status="waitlisted")
+    register_url = f"{live_server.url}/events/{event.slug}/register/"
+    requests = [(register_url, registration_form(index)) for index in range(2 * PLACES)]
+    requests += [(f"{live_server.url}/registration/{r.token}/cancel/", {}) for r in leaving]
+
+    codes = burst(requests)
+
+    assert codes == [302] * len(requests)
+    counts = statuses(event)
+    # Every freed place went to someone waiting, and nobody beyond capacity got one.
+    assert counts == {
+        "confirmed": PLACES,
+        "waitlisted": 3 + 2 * PLACES - len(leaving),
+        "cancelled": len(leaving),
+    }
+
+
+def test_repeated_submissions_of_one_form_give_one_registration(live_server, slow_count):
+    event = EventFactory(capacity=PLACES)
+    url = f"{live_server.url}/events/{event.slug}/register/"
+
+    codes = burst([(url, registration_form(1))] * 5)
+
+    assert codes == [302] * 5
+    assert Registration.objects.filter(event=event).count() == 1

@@ -1,0 +1,330 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event
+from registrations.models import Registration
+from tests.factories import EventFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    data = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "organisation": "Analytical Engines",
+        "role": "Researcher",
+        "access_needs": "Step-free access",
+        "dietary_requirements": "Vegetarian",
+        "privacy_consent": "on",
+        "website": "",
+        "submission_key": "key-1",
+    }
+    data.update(overrides)
+    return data
+
+
+def register_url(event):
+    return reverse("events:register", args=[event.slug])
+
+
+def test_register_form_shows_fields(client, event):
+    response = client.get(register_url(event))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for name in ("name", "email", "organisation", "role", "access_needs", "dietary_requirements"):
+        assert f'name="{name}"' in html
+    assert 'name="privacy_consent"' in html
+    assert f'href="{reverse("privacy")}"' in html
+
+
+def test_register_creates_registration_and_shows_success(client, event):
+    response = client.post(register_url(event), form_data(), follow=True)
+
+    registration = Registration.objects.get()
+    assert response.redirect_chain == [
+        (reverse("registrations:done", args=[registration.token]), 302)
+    ]
+    assert registration.name == "Ada Lovelace"
+    assert registration.access_needs == "Step-free access"
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.privacy_consent_at is not None
+    html = response.content.decode()
+    assert "You are registered" in html
+    assert registration.get_absolute_url() in html
+
+
+def test_register_email_domain_lowercased(client, event):
+    client.post(register_url(event), form_data(email=" Ada@Example.ORG "))
+
+    assert Registration.objects.get().email == "Ada@example.org"
+
+
+def test_register_without_consent_keeps_input(client, event):
+    data = form_data()
+    del data["privacy_consent"]
+
+    response = client.post(register_url(event), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Please agree to the privacy notice to register." in html
+    assert 'value="Ada Lovelace"' in html
+    assert "Step-free access" in html
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"name": ""}, "name", "This field is required."),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
+        ({"name": "x" * 201}, "name", "Ensure this value has at most 200 characters"),
+        ({"name": "Ada\r\nBcc: victim@example.org"}, "name", "Please use a single line"),
+    ],
+)
+def test_register_invalid_field_error_next_to_field(client, event, overrides, field, message):
+    response = client.post(register_url(event), form_data(**overrides))
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert message in " ".join(form.errors[field])
+    assert f'id="error_1_id_{field}"' in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_register_honeypot_filled_refused(client, event):
+    response = client.post(register_url(event), form_data(website="https://spam.example"))
+
+    assert response.status_code == 200
+    assert "Please leave this field empty." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_register_duplicate_email_friendly_message(client, event):
+    RegistrationFactory(event=event, email="ada@example.org", name="Someone Else")
+
+    response = client.post(register_url(event), form_data(email="ADA@example.org"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This email address is already registered for this event." in html
+    assert "Someone Else" not in html
+    assert Registration.objects.count() == 1
+
+
+def test_register_repeated_post_gives_one_registration(client, event):
+    first = client.post(register_url(event), form_data())
+    second = client.post(register_url(event), form_data())
+
+    assert first.status_code == second.status_code == 302
+    assert Registration.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"status": Event.Status.CANCELLED}, "This event was cancelled."),
+        (
+            {"registration_closes_at": timezone.now() - timedelta(hours=1)},
+            "Registration for this event is closed.",
+        ),
+        (
+            {"registration_opens_at": timezone.now() + timedelta(days=2)},
+            "Registration is not open yet.",
+        ),
+        ({"capacity": 0, "waitlist_enabled": False}, "This event is full."),
+    ],
+)
+def test_register_refused_says_why(client, event, changes, message):
+    Event.objects.filter(pk=event.pk).update(**changes)
+
+    page = client.get(register_url(event))
+    posted = client.post(register_url(event), form_data())
+
+    assert message in page.content.decode()
+    assert 'name="email"' not in page.content.decode()
+    assert posted.status_code == 409
+    assert message in posted.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_register_past_event_refused(client):
+    event = EventFactory(
+        starts_at=timezone.now() - timedelta(days=1), ends_at=timezone.now() - timedelta(hours=20)
+    )
+
+    response = client.post(register_url(event), form_data())
+
+    assert response.status_code == 409
+    assert "This event has already started, so registration is closed." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_register_draft_event_404(client):
+    event = EventFactory(status=Event.Status.DRAFT)
+
+    assert client.post(register_url(event), form_data()).status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_register_without_csrf_token_403(event):
+    csrf_client = Client(enforce_csrf_checks=True)
+
+    response = csrf_client.post(register_url(event), form_data())
+
+    assert response.status_code == 403
+    assert not Registration.objects.exists()
+
+
+def test_register_full_event_joins_waitlist(client, event):
+    Event.objects.filter(pk=event.pk).update(capacity=1)
+    RegistrationFactory(event=event)
+
+    page = client.get(register_url(event))
+    response = client.post(register_url(event), form_data(), follow=True)
+
+    assert "Join the waiting list" in page.content.decode()
+    assert (
+        Registration.objects.get(email="ada@example.org").status == Registration.Status.WAITLISTED
+    )
+    assert "You are on the waiting list" in response.content.decode()
+
+
+def test_register_done_for_cancelled_registration_redirects_to_its_page(client, event):
+    registration = RegistrationFactory(event=event, status="cancelled", cancelled_at=timezone.now())
+
+    response = client.get(reverse("registrations:done", args=[registration.token]))
+
+    assert response.status_code == 302
+    assert response.url == registration.get_absolute_url()
+
+
+def test_manage_page_shows_details(client, event):
+    registration = RegistrationFactory(event=event, name="Ada Lovelace", organisation="Engines Ltd")
+
+    response = client.get(registration.get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Your place is confirmed." in html
+    assert 'value="Ada Lovelace"' in html
+    assert 'value="Engines Ltd"' in html
+    assert "noindex" in html
+
+
+def test_manage_page_shows_waitlist_position(client, event):
+    Event.objects.filter(pk=event.pk).update(capacity=0)
+    RegistrationFactory(event=event, status="waitlisted")
+    second = RegistrationFactory(event=event, status="waitlisted")
+
+    html = client.get(second.get_absolute_url()).content.decode()
+
+    assert "You are on the waiting list, number 2." in html
+
+
+def test_manage_edit_saves_details(client, event):
+    registration = RegistrationFactory(event=event)
+
+    response = client.post(
+        registration.get_absolute_url(),
+        {"name": "Ada King", "email": registration.email, "organisation": "Royal Society"},
+        follow=True,
+    )
+
+    registration.refresh_from_db()
+    assert registration.name == "Ada King"
+    assert registration.organisation == "Royal Society"
+    assert "Your details were saved." in response.content.decode()
+
+
+def test_manage_edit_invalid_email_keeps_input(client, event):
+    registration = RegistrationFactory(event=event, email="ada@example.org")
+
+    response = client.post(
+        registration.get_absolute_url(),
+        {"name": "Ada King", "email": "broken", "organisation": "RS"},
+    )
+
+    html = response.content.decode()
+    assert "Enter a valid email address." in html
+    assert 'value="Ada King"' in html
+    registration.refresh_from_db()
+    assert registration.email == "ada@example.org"
+    assert registration.name != "Ada King"
+
+
+def test_manage_edit_to_taken_email_refused(client, event):
+    RegistrationFactory(event=event, email="taken@example.org")
+    registration = RegistrationFactory(event=event, email="ada@example.org")
+
+    response = client.post(
+        registration.get_absolute_url(), {"name": "Ada", "email": "Taken@example.org"}
+    )
+
+    assert "already registered for this event" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.email == "ada@example.org"
+
+
+def test_cancel_confirms_then_cancels(client, event):
+    registration = RegistrationFactory(event=event)
+
+    page = client.get(reverse("registrations:cancel", args=[registration.token]))
+    response = client.post(reverse("registrations:cancel", args=[registration.token]), follow=True)
+
+    registration.refresh_from_db()
+    assert "Cancel your place?" in page.content.decode()
+    assert registration.status == Registration.Status.CANCELLED
+    assert registration.cancelled_at is not None
+    assert "Your registration is cancelled." in response.content.decode()
+
+
+def test_cancelled_registration_cannot_be_edited(client, event):
+    registration = RegistrationFactory(
+        event=event, status="cancelled", cancelled_at=timezone.now(), name="Ada"
+    )
+
+    client.post(registration.get_absolute_url(), {"name": "Changed", "email": registration.email})
+
+    registration.refresh_from_db()
+    assert registration.name == "Ada"
+
+
+def test_erase_deletes_personal_data(client, event):
+    registration = RegistrationFactory(event=event)
+
+    response = client.post(reverse("registrations:erase", args=[registration.token]), follow=True)
+
+    assert not Registration.objects.filter(pk=registration.pk).exists()
+    assert "Your registration and your personal data were deleted." in response.content.decode()
+    assert client.get(registration.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["a" * 43, "short", "has spaces in it and more than twenty", "../../etc/passwd-xxxxxxxxxxxx"],
+)
+def test_manage_unknown_or_malformed_token_404(client, token):
+    response = client.get(f"/registration/{token}/")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("existing", [1, 3, 30])
+def test_register_post_query_count_constant(client, event, existing, django_assert_num_queries):
+    Event.objects.filter(pk=event.pk).update(capacity=None)
+    RegistrationFactory.create_batch(existing, event=event)
+
+    # The event; then, in one transaction (a savepoint within the test's own): lock,
+    # duplicate check, counts, insert, and the confirmation: the organiser (reply-to and
+    # invitation), the email and its task.
+    with django_assert_num_queries(10, exact=True):
+        response = client.post(register_url(event), form_data())
+
+    assert response.status_code == 302

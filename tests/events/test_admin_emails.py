@@ -1,9 +1,10 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 from django import forms
+from django.utils import timezone
 
 from events.models import Event, Membership
 from registrations.models import OrganiserMessage, OutboundEmail, Registration
@@ -73,6 +74,9 @@ def attendees(vitoria):
 def test_event_time_change_emails_active_registrations_with_updated_invitation(
     organiser_client, vitoria, attendees, run_worker, mailoutbox
 ):
+    # Created an hour ago: the changed invitation's SEQUENCE must be higher than the first.
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Event.objects.filter(pk=vitoria.pk).update(created_at=an_hour_ago, updated_at=an_hour_ago)
     data = change_form_data(organiser_client, vitoria)
     data["starts_at_1"] = "11:00:00"
 
@@ -88,6 +92,7 @@ def test_event_time_change_emails_active_registrations_with_updated_invitation(
     (vevent,) = icalendar.Calendar.from_ical(confirmed.attachments[0][1]).events
     assert vevent.start == datetime(2027, 10, 6, 11, 0, tzinfo=MADRID)
     assert str(vevent["uid"]).startswith(f"registration-{attendees['confirmed'].pk}@")
+    assert vevent["sequence"] >= 3600
     assert by_address["grace@example.org"].attachments == []
 
 

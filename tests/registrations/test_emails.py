@@ -3,6 +3,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from registrations import services
 from registrations.models import OutboundEmail, Registration
@@ -183,3 +185,40 @@ def test_erased_registration_leaves_no_email_behind(vitoria, run_worker, mailout
     assert mailoutbox == []
     assert OutboundEmail.objects.count() == 0
     assert Registration.objects.count() == 0
+
+
+def test_immediate_backend_sends_without_worker_once_committed(vitoria, mailoutbox, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+    register(vitoria)
+
+    assert len(mailoutbox) == 1
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+    assert DBTaskResult.objects.count() == 0
+
+
+def test_immediate_backend_sends_nothing_when_change_rolled_back(vitoria, mailoutbox, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        register(vitoria)
+        raise RuntimeError("The request failed after registering.")
+
+    assert mailoutbox == []
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_registration_form_refuses_address_with_line_break(client, vitoria):
+    response = client.post(
+        f"/events/{vitoria.slug}/register/",
+        {
+            "name": "Eve",
+            "email": "eve@example.org\r\nBcc: victim@example.org",
+            "privacy_consent": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == ["Enter a valid email address."]
+    assert Registration.objects.count() == 0
+    assert OutboundEmail.objects.count() == 0

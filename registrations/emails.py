@@ -105,7 +105,7 @@ def _store(
     event: Event | None = None,
     registration: Registration | None = None,
     ics: str = "",
-) -> OutboundEmail | None:
+) -> OutboundEmail:
     """Store one email and queue it. A second email with the same key is refused by the
     database (IntegrityError), which is how a reminder is never queued twice."""
     if "\r" in to_email or "\n" in to_email:

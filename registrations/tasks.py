@@ -37,7 +37,7 @@ def deliver_email(email_id: int) -> str:
 @task()
 def send_personal_links(email: str) -> None:
     # Looked up by the worker, so the form answers in the same time whatever the address.
-    from .emails import queue_personal_links
+    from .emails import queue_personal_links  # here: emails imports this module
 
     queue_personal_links(email)
 

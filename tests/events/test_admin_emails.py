@@ -125,6 +125,12 @@ def message_url(event) -> str:
     return f"/admin/events/event/{event.pk}/message/"
 
 
+def test_event_change_page_links_to_message_form(organiser_client, vitoria):
+    page = organiser_client.get(f"/admin/events/event/{vitoria.pk}/change/").content.decode()
+
+    assert f'<a href="{message_url(vitoria)}">Message attendees</a>' in page
+
+
 def test_organiser_message_preview_shows_recipients_and_sends_nothing(
     organiser_client, vitoria, attendees
 ):

@@ -1,7 +1,7 @@
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -122,12 +122,20 @@ def with_registration_counts(events):
 
 
 def registration_counts(event: Event) -> dict[str, int]:
-    """How many of an event's places are taken and how many people wait, in one query."""
-    status = Registration.Status
-    return Registration.objects.filter(event=event).aggregate(
-        confirmed=Count("pk", filter=Q(status=status.CONFIRMED)),
-        waitlisted=Count("pk", filter=Q(status=status.WAITLISTED)),
-    )
+    """How many of an event's places are taken and how many people wait, in one query.
+
+    Registering counts while it holds the event's lock, so this query is written out once
+    instead of being compiled by the ORM each time: it keeps the lock shorter.
+    """
+    table = connection.ops.quote_name(Registration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FILTER (WHERE status = %s), COUNT(*) FILTER (WHERE status = %s) "  # noqa: S608 - the table name is ours
+            f"FROM {table} WHERE event_id = %s",
+            [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED, event.pk],
+        )
+        confirmed, waitlisted = cursor.fetchone()
+    return {"confirmed": confirmed, "waitlisted": waitlisted}
 
 
 class OutboundEmailQuerySet(models.QuerySet):

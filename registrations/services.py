@@ -10,11 +10,14 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from events.models import Event
 
+from . import emails
 from .models import Registration, registration_counts
 
 State = Event.RegistrationState
@@ -37,9 +40,13 @@ class RegistrationRefused(RegistrationError):
 class AlreadyRegistered(RegistrationError):
     def __init__(self):
         super().__init__(
-            _(
-                "This email address is already registered for this event. Use the personal link "
-                "from your registration to see or change it."
+            format_html(
+                _(
+                    "This email address is already registered for this event. Use the personal "
+                    'link from your registration to see or change it. <a href="{}">Lost your '
+                    "link?</a>"
+                ),
+                reverse("registrations:lost_link"),
             ),
             code="duplicate",
         )
@@ -138,6 +145,7 @@ def _claim_place(registration: Registration, *, now: datetime) -> Registration:
     registration.event = event
     registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
     registration.save(force_insert=True)
+    emails.queue_registration_email(registration)
     return registration
 
 
@@ -182,6 +190,7 @@ def _promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
     for registration in promoted:
         registration.status = Status.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
+        emails.queue_promotion_email(registration)
     return promoted
 
 
@@ -195,10 +204,12 @@ def cancel(
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Status.CANCELLED:
         return []
+    had_place = registration.status == Status.CONFIRMED
     registration.status = Status.CANCELLED
     registration.cancelled_at = now
     registration.cancellation_reason = reason[:500]
     registration.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    emails.queue_cancellation_email(registration, had_place=had_place)
     return _promote_waitlisted(event, now=now)
 
 
@@ -224,6 +235,7 @@ def promote(*, registration: Registration, allow_over_capacity: bool = False) ->
         )
     registration.status = Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
+    emails.queue_promotion_email(registration)
     return registration
 
 

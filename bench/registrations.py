@@ -58,12 +58,15 @@ for i in range(30):
 print(json.dumps(ids))
 """
 
-# The transaction in which registrations.services.register holds the event lock, for pgbench.
+# The transaction in which registrations.services.register holds the event lock, for pgbench:
+# lock the event, count its places, insert the registration, its email and the email's task.
 PGBENCH_SCRIPT = """\\set n random(1, 2000000000)
 BEGIN;
 SELECT id, capacity, status FROM events_event WHERE id = {event} FOR UPDATE;
-SELECT COUNT(id) FILTER (WHERE status = 'confirmed'), COUNT(id) FILTER (WHERE status = 'waitlisted') FROM registrations_registration WHERE event_id = {event};
-INSERT INTO registrations_registration (event_id, name, email, organisation, role, access_needs, dietary_requirements, privacy_consent_at, privacy_notice_version, status, token, created_at, updated_at, cancelled_at, cancellation_reason, checked_in_at, submission_key) VALUES ({event}, 'Bench Person', 'p' || :n || '-' || :client_id || '@pgbench.example', '', '', '', '', now(), '2026-11', 'confirmed', md5(random()::text) || md5(:n::text || :client_id::text), now(), now(), NULL, '', NULL, 'k' || :n);
+SELECT COUNT(*) FILTER (WHERE status = 'confirmed'), COUNT(*) FILTER (WHERE status = 'waitlisted') FROM registrations_registration WHERE event_id = {event};
+INSERT INTO registrations_registration (event_id, name, email, organisation, role, access_needs, dietary_requirements, privacy_consent_at, privacy_notice_version, status, token, created_at, updated_at, cancelled_at, cancellation_reason, checked_in_at, submission_key) VALUES ({event}, 'Bench Person', 'p' || :n || '-' || :client_id || '@pgbench.example', '', '', '', '', now(), '2026-11', 'confirmed', md5(random()::text) || md5(:n::text || :client_id::text), now(), now(), NULL, '', NULL, 'k' || :n) RETURNING id AS registration_id \\gset
+INSERT INTO registrations_outboundemail (kind, key, event_id, registration_id, recipient_name, recipient, reply_to, subject, body_text, body_html, calendar, message_id, status, attempts, next_attempt_at, claimed_until, last_error, created_at, sent_at) VALUES ('confirmation', 'confirmation:' || :registration_id, {event}, :registration_id, 'Bench Person', 'p' || :n || '-' || :client_id || '@pgbench.example', '', 'Your place is confirmed: Pgbench', '', '', '', '<' || md5(random()::text) || '@localhost>', 'queued', 0, now(), NULL, '', now(), NULL) RETURNING id AS email_id \\gset
+INSERT INTO django_tasks_database_dbtaskresult (id, status, enqueued_at, started_at, finished_at, args_kwargs, priority, task_path, worker_ids, queue_name, backend_name, run_after, return_value, exception_class_path, traceback) VALUES (gen_random_uuid(), 'READY', now(), NULL, NULL, ('{{"args": [' || :email_id || '], "kwargs": {{}}}}')::jsonb, 0, 'registrations.tasks.deliver_email', '[]'::jsonb, 'default', 'default', '9999-01-01 00:00:00+00:00', NULL, '', '');
 COMMIT;
 """  # noqa: E501
 
@@ -250,7 +253,7 @@ def report(args, rounds: list[dict]) -> None:
               f"p50 {register['p50_ms']:.1f} ms, p99 {register['p99_ms']:.1f} ms, "
               f"non-302 {register['errors']}, {register['requests']} requests, "
               f"{register['saved']} saved {register['socket_errors']}")  # fmt: skip
-        print(f"  pgbench, same lock + count + insert: {result['pgbench_tps']:.0f}/s")
+        print(f"  pgbench, the same transaction: {result['pgbench_tps']:.0f}/s")
         print(f"  bare Django view: {bare['rps']:.0f}/s; event page: {page['rps']:.0f}/s, "
               f"p50 {page['p50_ms']:.1f} ms, p99 {page['p99_ms']:.1f} ms")  # fmt: skip
 

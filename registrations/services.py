@@ -106,19 +106,20 @@ def register(
         privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
         submission_key=submission_key,
     )
-    # Input and duplicates are checked before the lock is taken, so that the lock is held
-    # only for counting and inserting. A duplicate that slips in meanwhile is caught by the
-    # unique index.
+    # Input is checked before the lock is taken, so that the lock is held only for counting
+    # and inserting; a second registration of the address is refused by the unique index.
     registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
-    existing = active_registration_for(event, registration.email)
-    if existing is None:
-        try:
-            return _claim_place(registration, now=now)
-        except IntegrityError:
-            # The same address was registered for this event a moment ago.
-            existing = active_registration_for(event, registration.email)
-            if existing is None:
-                raise
+    try:
+        return _claim_place(registration, now=now)
+    except IntegrityError:
+        existing = active_registration_for(event, registration.email)
+        if existing is None:
+            raise
+    except RegistrationRefused:
+        # Who already has a registration is told so, rather than why registering is closed.
+        existing = active_registration_for(event, registration.email)
+        if existing is None:
+            raise
     if submission_key and existing.submission_key == submission_key:
         # The same form sent twice (a double click, a reload): the first one counts.
         return existing

@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -10,9 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations import services
-from registrations.admin import RegistrationInline
-from registrations.exports import attendees_csv_response
+from registrations import admin_views, services
+from registrations.admin import QuestionInline, RegistrationInline
 from registrations.models import Registration, with_registration_counts
 
 from .models import Event, Membership, Organiser, Topic
@@ -93,7 +93,7 @@ class EventAdmin(OrganiserScopedAdmin):
     filter_horizontal = ["co_organisers", "topics"]
     date_hierarchy = "starts_at"
     readonly_fields = ["registration_overview"]
-    inlines = [RegistrationInline]
+    inlines = [QuestionInline, RegistrationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "summary", "description", "topics"]}),
         (_("When"), {"fields": ["timezone", "starts_at", "ends_at"]}),
@@ -188,19 +188,45 @@ class EventAdmin(OrganiserScopedAdmin):
             _("Download the attendee list (CSV)"),
         )
 
+    # Organiser pages of one event: (address after the event's, view, name, needs a manager).
+    EVENT_PAGES = [
+        ("attendees.csv", admin_views.attendees_csv, "attendees_csv", False),
+        ("attendees.xlsx", admin_views.attendees_xlsx, "attendees_xlsx", False),
+        ("export/", admin_views.export, "export", False),
+        ("sign-in-sheet/", admin_views.sign_in_sheet, "sign_in_sheet", False),
+        ("catering/", admin_views.catering, "catering", False),
+        ("dashboard/", admin_views.dashboard, "dashboard", False),
+        ("checkin/", admin_views.checkin, "checkin", True),
+        ("checkin/walk-in/", admin_views.walk_in, "walk_in", True),
+        ("checkin/<int:registration_id>/", admin_views.checkin_entry, "checkin_entry", True),
+    ]
+
     def get_urls(self):
         return [
             path(
-                "<path:object_id>/attendees.csv",
-                self.admin_site.admin_view(self.attendees_csv),
-                name="events_event_attendees_csv",
-            ),
-            *super().get_urls(),
-        ]
+                f"<int:object_id>/{route}",
+                self.admin_site.admin_view(self._event_page(view, manager_only)),
+                name=f"events_event_{name}",
+            )
+            for route, view, name, manager_only in self.EVENT_PAGES
+        ] + super().get_urls()
 
-    def attendees_csv(self, request, object_id):
-        event = get_object_or_404(self.get_queryset(request), pk=object_id)
-        return attendees_csv_response(event)
+    def _event_page(self, view, manager_only: bool):
+        """Open ``view`` on an event of the user's organisations only: 404 for any other."""
+
+        def scoped(request, object_id, **kwargs):
+            event = get_object_or_404(self.get_queryset(request), pk=object_id)
+            if manager_only and not self.has_change_permission(request, event):
+                raise PermissionDenied
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": event,
+                "event": event,
+            }
+            return view(request, event, context, **kwargs)
+
+        return scoped
 
 
 class MembershipInline(admin.TabularInline):

@@ -321,9 +321,9 @@ def test_register_post_query_count_constant(client, event, existing, django_asse
     Event.objects.filter(pk=event.pk).update(capacity=None)
     RegistrationFactory.create_batch(existing, event=event)
 
-    # The event; then, in one transaction (a savepoint within the test's own): lock,
+    # The event and its questions; then, in one transaction (a savepoint within the test's own): lock,
     # duplicate check, counts, insert.
-    with django_assert_num_queries(7, exact=True):
+    with django_assert_num_queries(8, exact=True):
         response = client.post(register_url(event), form_data())
 
     assert response.status_code == 302

@@ -321,8 +321,8 @@ def test_register_post_query_count_constant(client, event, existing, django_asse
     Event.objects.filter(pk=event.pk).update(capacity=None)
     RegistrationFactory.create_batch(existing, event=event)
 
-    # The event and its questions; then, in one transaction (a savepoint within the test's own): lock,
-    # duplicate check, counts, insert.
+    # The event and its questions; then, in one transaction (a savepoint within the test's
+    # own): lock, duplicate check, counts, insert.
     with django_assert_num_queries(8, exact=True):
         response = client.post(register_url(event), form_data())
 

@@ -218,13 +218,16 @@ class EventAdmin(OrganiserScopedAdmin):
             event = get_object_or_404(self.get_queryset(request), pk=object_id)
             if manager_only and not self.has_change_permission(request, event):
                 raise PermissionDenied
-            context = {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "original": event,
-                "event": event,
-            }
-            return view(request, event, context, **kwargs)
+
+            def admin_context():
+                return {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "original": event,
+                    "event": event,
+                }
+
+            return view(request, event, admin_context, **kwargs)
 
         return scoped
 

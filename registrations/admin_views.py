@@ -1,9 +1,11 @@
 """Organiser pages of one event, reached from its admin page.
 
-Each view receives an event the user may see; ``EventAdmin`` looks it up within the user's
-organisations (404 otherwise) and checks the role the view needs.
+Each view receives an event the user may see (``EventAdmin`` looks it up within the user's
+organisations, 404 otherwise, and checks the role the view needs) and ``admin_context``, which
+gives what the admin's templates need; only pages in the admin's frame call it.
 """
 
+import unicodedata
 from collections import Counter
 from datetime import date, timedelta
 
@@ -31,46 +33,54 @@ CHECKIN_LIST_LIMIT = 100
 # Exports
 
 
-def _export_form(request, event: Event) -> ExportForm:
-    columns = AttendeeExport(event).available_columns()
-    return ExportForm(request.GET or None, export_columns=columns)
+def _export_form(request, export: AttendeeExport) -> ExportForm:
+    return ExportForm(request.GET or None, export_columns=export.available_columns())
 
 
-def export(request, event: Event, context: dict):
+def export(request, event: Event, admin_context):
     """The page to choose columns and statuses; its buttons lead to the downloads."""
+    form = _export_form(request, AttendeeExport(event))
     return render(
         request,
         "admin/events/event/export.html",
-        {**context, "title": _("Export attendees"), "form": _export_form(request, event)},
+        {**admin_context(), "title": _("Export attendees"), "form": form},
     )
 
 
-def _download(request, event: Event, context: dict, respond):
-    form = _export_form(request, event)
-    if form.is_bound and not form.is_valid():
-        return render(
-            request,
-            "admin/events/event/export.html",
-            {**context, "title": _("Export attendees"), "form": form},
-            status=400,
-        )
-    arguments = form.export_arguments() if form.is_bound else {}
-    return respond(AttendeeExport(event, **arguments))
+def _download(request, event: Event, admin_context, respond):
+    export = AttendeeExport(event)
+    form = _export_form(request, export)
+    if form.is_bound:
+        if not form.is_valid():
+            return render(
+                request,
+                "admin/events/event/export.html",
+                {**admin_context(), "title": _("Export attendees"), "form": form},
+                status=400,
+            )
+        export.select(**form.export_arguments())
+    return respond(export)
 
 
-def attendees_csv(request, event: Event, context: dict):
-    return _download(request, event, context, attendees_csv_response)
+def attendees_csv(request, event: Event, admin_context):
+    return _download(request, event, admin_context, attendees_csv_response)
 
 
-def attendees_xlsx(request, event: Event, context: dict):
-    return _download(request, event, context, attendees_xlsx_response)
+def attendees_xlsx(request, event: Event, admin_context):
+    return _download(request, event, admin_context, attendees_xlsx_response)
 
 
-def _confirmed_by_name(event: Event):
-    return Registration.objects.confirmed().filter(event=event).order_by(Lower("name"), "pk")
+def _name_key(registration: Registration) -> str:
+    # Ángel sorts with the A's whatever the database's collation.
+    letters = unicodedata.normalize("NFKD", registration.name)
+    return "".join(char for char in letters if not unicodedata.combining(char)).casefold()
 
 
-def sign_in_sheet(request, event: Event, context: dict):
+def _confirmed_by_name(event: Event) -> list[Registration]:
+    return sorted(Registration.objects.confirmed().filter(event=event), key=_name_key)
+
+
+def sign_in_sheet(request, event: Event, admin_context):
     """A printable list to tick people off at the door, sorted by name."""
     return render(
         request,
@@ -90,9 +100,9 @@ def _tally(entries: list[tuple[Registration, str]]) -> list[tuple[str, int]]:
     return [(spelling[key], count) for key, count in counts.most_common()]
 
 
-def catering(request, event: Event, context: dict):
+def catering(request, event: Event, admin_context):
     """Dietary requirements and access needs of confirmed attendees, for caterers and the venue."""
-    attendees = list(_confirmed_by_name(event))
+    attendees = _confirmed_by_name(event)
     dietary = [(person, person.dietary_requirements.strip()) for person in attendees]
     dietary = [(person, text) for person, text in dietary if text]
     access = [(person, person.access_needs.strip()) for person in attendees]
@@ -101,7 +111,7 @@ def catering(request, event: Event, context: dict):
         request,
         "admin/events/event/catering.html",
         {
-            **context,
+            **admin_context(),
             "title": _("Catering and access"),
             "confirmed": len(attendees),
             "dietary": dietary,
@@ -157,7 +167,7 @@ def _list_url(event: Event, query: str = "") -> str:
     return f"{url}?{urlencode({'q': query})}" if query else url
 
 
-def checkin(request, event: Event, context: dict):
+def checkin(request, event: Event, admin_context):
     """Search as you type, tap to check in; the same page works as plain forms without script."""
     return _checkin_page(request, event)
 
@@ -170,7 +180,7 @@ def _back_to(request, event: Event) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def checkin_entry(request, event: Event, context: dict, registration_id: int):
+def checkin_entry(request, event: Event, admin_context, registration_id: int):
     """One attendee's entry: where their QR code leads; check in or undo from here."""
     registration = get_object_or_404(Registration, event=event, pk=registration_id)
     if request.method == "POST":
@@ -201,7 +211,7 @@ def checkin_entry(request, event: Event, context: dict, registration_id: int):
 
 
 @require_POST
-def walk_in(request, event: Event, context: dict):
+def walk_in(request, event: Event, admin_context):
     form = WalkInForm(request.POST)
     if form.is_valid():
         try:
@@ -287,7 +297,7 @@ def registrations_chart(days: list[tuple[date, int]]) -> dict:
     }
 
 
-def dashboard(request, event: Event, context: dict):
+def dashboard(request, event: Event, admin_context):
     counts = registration_counts(event)
     checkins = checkin_counts(event)
     capacity_used = None
@@ -298,7 +308,7 @@ def dashboard(request, event: Event, context: dict):
         request,
         "admin/events/event/dashboard.html",
         {
-            **context,
+            **admin_context(),
             "title": _("Dashboard"),
             "counts": counts,
             "checked_in": checkins["checked_in"],

@@ -53,9 +53,13 @@ class AttendeeExport:
         "privacy_notice_version",
     ]  # fmt: skip
 
-    def __init__(self, event: Event, *, columns: list[str] | None = None, statuses=None):
+    def __init__(self, event: Event):
         self.event = event
         self.questions = list(Question.objects.filter(event=event).for_export())
+        self.select()
+
+    def select(self, *, columns: list[str] | None = None, statuses=None) -> None:
+        """Keep only these columns (by key) and statuses; ``None`` keeps all of them."""
         available = self.available_columns()
         self.columns = [column for column in available if columns is None or column.key in columns]
         self.statuses = list(statuses or Registration.Status.values)
@@ -120,9 +124,9 @@ class AttendeeExport:
         # SQLite limits how many ids one query may list.
         return min(CHUNK_SIZE, connection.features.max_query_params or CHUNK_SIZE)
 
-    def chunks(self) -> Iterator[list[list[str]]]:
+    def chunks(self, size: int | None = None) -> Iterator[list[list[str]]]:
         """The rows in registration order, a chunk at a time, with that chunk's answers."""
-        size = self.chunk_size()
+        size = size or self.chunk_size()
         rows = (
             Registration.objects.filter(event=self.event, status__in=self.statuses)
             .order_by("created_at", "pk")
@@ -141,9 +145,11 @@ class AttendeeExport:
         if not self.answered:
             return {}
         by_registration: dict[int, dict[int, str]] = {}
-        answers = Answer.objects.filter(
-            registration_id__in=registration_ids, question__in=self.answered
-        ).values_list("registration_id", "question_id", "value")
+        answers = (
+            Answer.objects.filter(registration_id__in=registration_ids, question__in=self.answered)
+            .order_by()
+            .values_list("registration_id", "question_id", "value")
+        )
         for registration_id, question_id, value in answers:
             by_registration.setdefault(registration_id, {})[question_id] = value
         return by_registration

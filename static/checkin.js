@@ -46,7 +46,7 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        var url = search.action + (input.value ? "?q=" + encodeURIComponent(input.value) : "");
+        var url = search.getAttribute("action") + (input.value ? "?q=" + encodeURIComponent(input.value) : "");
         history.replaceState(null, "", url);
         load(url, { method: "GET" });
       }, 200);
@@ -60,7 +60,8 @@
     var body = new FormData(form);
     if (event.submitter && event.submitter.name) body.set(event.submitter.name, event.submitter.value);
     var entry = form.closest("[id^=entry-]");
-    load(form.action, { method: "POST", body: body }, entry && entry.id);
+    // getAttribute: the buttons named "action" hide the form's own action property.
+    load(form.getAttribute("action"), { method: "POST", body: body }, entry && entry.id);
   });
 
   // Others check people in at the same time: refresh the counts and list now and then.

@@ -2,7 +2,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -138,7 +138,8 @@ class QuestionQuerySet(models.QuerySet):
 
     def for_export(self):
         """Current questions, and archived ones that people answered before they were removed."""
-        return self.filter(Q(archived_at__isnull=True) | Q(answers__isnull=False)).distinct()
+        answered = Answer.objects.filter(question=OuterRef("pk"))
+        return self.filter(Q(archived_at__isnull=True) | Exists(answered))
 
 
 class Question(models.Model):
@@ -249,11 +250,16 @@ class Question(models.Model):
 
     def display(self, text: str) -> str:
         """The stored answer as people read it, in one line for multiple choices."""
+        return self.displayer()(text)
+
+    def displayer(self):
+        """A function that shows stored answers to this question, fast enough for long lists."""
         if self.kind == self.Kind.CHECKBOXES:
-            return "; ".join(text.splitlines())
+            return lambda text: text.replace("\n", "; ")
         if self.kind == self.Kind.YES_NO:
-            return str(YES_NO_LABELS.get(text, text))
-        return text
+            labels = {value: str(label) for value, label in YES_NO_LABELS.items()}
+            return lambda text: labels.get(text, text)
+        return str
 
 
 YES_NO_LABELS = {"yes": _("Yes"), "no": _("No")}

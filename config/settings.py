@@ -191,6 +191,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# How old the shared copy of an event page for visitors without cookies may be, in seconds
+# (0: always fresh). Registration itself always counts places under the event lock.
+EVENT_PAGE_CACHE_SECONDS = int(os.environ.get("EVENT_PAGE_CACHE_SECONDS", "0" if TESTING else "5"))
+
 # Which privacy notice an attendee agreed to is stored with their registration.
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Turnout")

@@ -31,6 +31,8 @@ class EventAdminForm(forms.ModelForm):
             "starts_at", "ends_at", "venue_name", "venue_address", "map_url", "organiser",
             "co_organisers", "capacity", "waitlist_enabled", "waitlist_limit",
             "registration_opens_at", "registration_closes_at", "external_registration_url",
+            "website_url", "image", "category", "contact_name", "projects", "featured",
+            "has_writeup", "needs_review", "review_notes",
         ]  # fmt: skip
         help_texts = {
             "starts_at": _("In the event's timezone."),
@@ -87,15 +89,22 @@ class EventAdmin(OrganiserScopedAdmin):
         "waitlisted",
         "cancelled",
     ]
-    list_filter = ["status", "organiser", "topics", ("starts_at", admin.DateFieldListFilter)]
+    list_filter = [
+        "status",
+        "needs_review",
+        "organiser",
+        "topics",
+        ("starts_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["title", "slug", "summary", "venue_name"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["co_organisers", "topics"]
     date_hierarchy = "starts_at"
-    readonly_fields = ["registration_overview"]
+    readonly_fields = ["registration_overview", "source_file"]
     inlines = [QuestionInline, RegistrationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "summary", "description", "topics"]}),
+        (_("Review"), {"fields": ["needs_review", "review_notes", "source_file"]}),
         (_("When"), {"fields": ["timezone", "starts_at", "ends_at"]}),
         (_("Where"), {"fields": ["venue_name", "venue_address", "map_url"]}),
         (_("Organisers"), {"fields": ["organiser", "co_organisers"]}),
@@ -110,6 +119,20 @@ class EventAdmin(OrganiserScopedAdmin):
                     "registration_opens_at",
                     "registration_closes_at",
                     "external_registration_url",
+                ]
+            },
+        ),
+        (
+            _("On the website"),
+            {
+                "fields": [
+                    "website_url",
+                    "image",
+                    "category",
+                    "contact_name",
+                    "projects",
+                    "featured",
+                    "has_writeup",
                 ]
             },
         ),

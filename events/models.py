@@ -212,6 +212,64 @@ class Event(models.Model):
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="events", verbose_name=_("topics")
     )
+    website_url = models.URLField(
+        _("event website"),
+        max_length=500,
+        blank=True,
+        help_text=_("A page about the event on another site, such as the host's programme."),
+    )
+    image = models.CharField(
+        _("image"),
+        max_length=300,
+        blank=True,
+        help_text=_("The image the organisation's website shows with the event (file or address)."),
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=100,
+        blank=True,
+        help_text=_("What the organisation does at this event: organising, speaking, attending…"),
+    )
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=200,
+        blank=True,
+        help_text=_("The staff member who answers questions about this event."),
+    )
+    projects = models.TextField(
+        _("projects"), blank=True, help_text=_("Projects this event is part of, one per line.")
+    )
+    featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Highlighted on the organisation's website.")
+    )
+    has_writeup = models.BooleanField(
+        _("has a write-up"),
+        default=False,
+        help_text=_("The description reports on the event after it took place."),
+    )
+    needs_review = models.BooleanField(
+        _("needs review"),
+        default=False,
+        help_text=_(
+            "Imported with details that could not be read, such as the time or the venue. "
+            "Check them, then untick this."
+        ),
+    )
+    review_notes = models.TextField(
+        _("review notes"), blank=True, help_text=_("What to check, noted by the import.")
+    )
+    source_file = models.CharField(
+        _("imported from"),
+        max_length=300,
+        blank=True,
+        help_text=_("The website page this event came from. A new import finds the event by it."),
+    )
+    source_hash = models.CharField(
+        _("imported content hash"),
+        max_length=64,
+        blank=True,
+        help_text=_("SHA-256 of the imported page: an import skips pages that have not changed."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -234,6 +292,11 @@ class Event(models.Model):
                 | Q(registration_closes_at__isnull=True)
                 | Q(registration_closes_at__gt=F("registration_opens_at")),
                 name="event_registration_closes_after_opening",
+            ),
+            models.UniqueConstraint(
+                fields=["source_file"],
+                condition=~Q(source_file=""),
+                name="one_event_per_source_file",
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]

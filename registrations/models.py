@@ -122,12 +122,11 @@ def with_registration_counts(events):
 
 
 def registration_counts(event: Event) -> dict[str, int]:
-    """Confirmed, waitlisted and cancelled counts of one event, in one query."""
+    """How many of an event's places are taken and how many people wait, in one query."""
     status = Registration.Status
     return Registration.objects.filter(event=event).aggregate(
         confirmed=Count("pk", filter=Q(status=status.CONFIRMED)),
         waitlisted=Count("pk", filter=Q(status=status.WAITLISTED)),
-        cancelled=Count("pk", filter=Q(status=status.CANCELLED)),
     )
 
 

@@ -100,13 +100,23 @@ def register(
         privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
         submission_key=submission_key,
     )
-    # Input is checked before the lock is taken, and without queries: the event exists and
-    # uniqueness is the database's to enforce.
+    # Input and duplicates are checked before the lock is taken, so that the lock is held
+    # only for counting and inserting. A duplicate that slips in meanwhile is caught by the
+    # unique index.
     registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
-    try:
-        return _claim_place(registration, now=now, answers=answers or {})
-    except IntegrityError as error:
-        raise AlreadyRegistered() from error
+    existing = active_registration_for(event, registration.email)
+    if existing is None:
+        try:
+            return _claim_place(registration, now=now, answers=answers or {})
+        except IntegrityError:
+            # The same address was registered for this event a moment ago.
+            existing = active_registration_for(event, registration.email)
+            if existing is None:
+                raise
+    if submission_key and existing.submission_key == submission_key:
+        # The same form sent twice (a double click, a reload): the first one counts.
+        return existing
+    raise AlreadyRegistered()
 
 
 def active_registration_for(event: Event, email: str) -> Registration | None:
@@ -124,13 +134,6 @@ def _claim_place(
     registration: Registration, *, now: datetime, answers: dict[Question, str]
 ) -> Registration:
     event = _locked_event(registration.event)
-    existing = active_registration_for(event, registration.email)
-    if existing is not None:
-        if registration.submission_key and existing.submission_key == registration.submission_key:
-            # The same form sent twice (a double click, a reload): the first one counts.
-            return existing
-        raise AlreadyRegistered()
-
     counts = registration_counts(event)
     state = event.registration_state(
         confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now

@@ -46,3 +46,11 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: cached pages never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

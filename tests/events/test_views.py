@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -240,3 +241,61 @@ def test_privacy_notice_page(client):
 
     assert response.status_code == 200
     assert "Version 2026-11" in response.content.decode()
+
+
+def test_event_page_second_view_served_from_cache(client, event, django_assert_num_queries):
+    client.get(event.get_absolute_url())
+
+    # The event and its counts are read every time; the rest of the page comes from the cache.
+    with django_assert_num_queries(2):
+        response = client.get(event.get_absolute_url())
+
+    assert event.title in response.content.decode()
+
+
+def test_event_page_cache_follows_changes(client, event):
+    client.get(event.get_absolute_url())
+    RegistrationFactory(event=event)
+    event.venue_name = "Palacio Europa"
+    event.save()
+
+    html = client.get(event.get_absolute_url()).content.decode()
+
+    assert "19 places left" in html
+    assert "Palacio Europa" in html
+
+
+@override_settings(EVENT_PAGE_CACHE_SECONDS=5)
+def test_event_page_shared_copy_for_visitors_without_cookies(
+    client, event, django_assert_num_queries
+):
+    first = client.get(event.get_absolute_url())
+    RegistrationFactory(event=event)
+
+    with django_assert_num_queries(0):
+        second = client.get(event.get_absolute_url())
+
+    assert second.content == first.content
+    assert "20 places left" in second.content.decode()
+    assert second["Cache-Control"] == "max-age=5"
+
+
+@override_settings(EVENT_PAGE_CACHE_SECONDS=5)
+def test_event_page_not_shared_with_logged_in_organiser(organiser_client, organiser):
+    event = EventFactory(status=Event.Status.DRAFT, organiser=organiser)
+
+    preview = organiser_client.get(event.get_absolute_url())
+    public = Client().get(event.get_absolute_url())
+
+    assert preview.status_code == 200
+    assert public.status_code == 404
+
+
+@override_settings(EVENT_PAGE_CACHE_SECONDS=5)
+def test_event_page_with_message_not_taken_from_shared_copy(client, event):
+    registration = RegistrationFactory(event=event)
+    client.get(event.get_absolute_url())
+
+    response = client.post(reverse("registrations:erase", args=[registration.token]), follow=True)
+
+    assert "Your registration and your personal data were deleted." in response.content.decode()

@@ -1,0 +1,250 @@
+"""Registrations under load, measured against ceilings taken in the same run.
+
+Starts gunicorn (gthread workers) on a fresh PostgreSQL database and measures:
+
+1. a burst of 200 registrations for 50 places: correctness (exactly 50 confirmed,
+   150 waitlisted, no errors) and time;
+2. sustained registrations on one event at 32 connections (wrk): registrations per second
+   and p50/p99 latency, against pgbench running the same lock + duplicate check + count +
+   insert transactions on the same database, and against a bare Django view on the same
+   server;
+3. event page requests per second against the bare view.
+
+Usage: .venv/bin/python bench/registrations.py [--duration 30] [--page-duration 10]
+Needs wrk and pgbench on the PATH (`make bench` installs wrk).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.registrations.burst import burst, registration_form  # noqa: E402
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/turnout_bench"
+
+CREATE_EVENTS = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from events.models import Event, Organiser
+from registrations import services
+organiser = Organiser.objects.create(name="Bench", slug="bench")
+start = timezone.now() + timedelta(days=30)
+def event(slug, capacity):
+    return Event.objects.create(
+        title=slug.title(), slug=slug, organiser=organiser, status="published",
+        starts_at=start, ends_at=start + timedelta(hours=2), capacity=capacity,
+        venue_name="NH Canciller Ayala Vitoria", timezone="Europe/Madrid",
+        description="A **Markdown** description with [a link](https://example.org).\\n\\n" * 5,
+    )
+ids = {slug: event(slug, capacity).pk for slug, capacity in
+       [("burst", 50), ("sustained", None), ("page", 40), ("pgbench", None)]}
+page = Event.objects.get(slug="page")
+for i in range(30):
+    services.register(event=page, name=f"P {i}", email=f"p{i}@example.org")
+print(json.dumps(ids))
+"""
+
+# The transaction in which registrations.services.register holds the event lock, for pgbench.
+PGBENCH_SCRIPT = """\\set n random(1, 2000000000)
+BEGIN;
+SELECT id, capacity, status FROM events_event WHERE id = {event} FOR UPDATE;
+SELECT COUNT(id) FILTER (WHERE status = 'confirmed'), COUNT(id) FILTER (WHERE status = 'waitlisted') FROM registrations_registration WHERE event_id = {event};
+INSERT INTO registrations_registration (event_id, name, email, organisation, role, access_needs, dietary_requirements, privacy_consent_at, privacy_notice_version, status, token, created_at, updated_at, cancelled_at, cancellation_reason, checked_in_at, submission_key) VALUES ({event}, 'Bench Person', 'p' || :n || '-' || :client_id || '@pgbench.example', '', '', '', '', now(), '2026-11', 'confirmed', md5(random()::text) || md5(:n::text || :client_id::text), now(), now(), NULL, '', NULL, 'k' || :n);
+COMMIT;
+"""  # noqa: E501
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(command, env=None, **kwargs) -> str:
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, check=True, capture_output=True, text=True, **kwargs
+    )
+    return result.stdout
+
+
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310
+                return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.2)
+
+
+def wrk(url: str, *, seconds: int, connections: int, script: str | None = None) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", script]
+    output = run(command)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+
+    def latency(percentile):
+        match = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    return {
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": latency(50),
+        "p99_ms": latency(99),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def pgbench(database: str, event_id: int, *, seconds: int, clients: int) -> float:
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(PGBENCH_SCRIPT.format(event=event_id))
+    try:
+        output = run(
+            ["pgbench", "-n", "-c", str(clients), "-j", "2", "-T", str(seconds),
+             "-f", script.name, database]
+        )  # fmt: skip
+    finally:
+        os.unlink(script.name)
+    return float(re.search(r"tps = ([\d.]+)", output).group(1))
+
+
+def psql(database: str, sql: str) -> str:
+    return run(["psql", database, "-Atc", sql]).strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    )
+    parser.add_argument(
+        "--duration", type=int, default=30, help="seconds of sustained registrations"
+    )
+    parser.add_argument(
+        "--page-duration", type=int, default=10, help="seconds per page measurement"
+    )
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    for tool in ("wrk", "pgbench", "psql"):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is needed: apt-get install wrk postgresql-client")
+
+    name = args.database.rsplit("/", 1)[1]
+    server_url = args.database.rsplit("/", 1)[0]
+    psql(f"{server_url}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    psql(f"{server_url}/postgres", f'CREATE DATABASE "{name}"')
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-bench-only",
+        "DEBUG": "0",
+        "HTTPS_ONLY": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    python = [sys.executable, "manage.py"]
+    run([*python, "migrate", "--no-input", "-v0"], env=env)
+    run([*python, "collectstatic", "--no-input", "-v0"], env=env)
+    ids = json.loads(run([*python, "shell", "-c", CREATE_EVENTS], env=env).strip().splitlines()[-1])
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--worker-class", "gthread",
+         "--workers", str(args.workers), "--threads", str(args.threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        wait_until_up(url, server)
+        results = measure(args, url, ids)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    results["pgbench_tps"] = pgbench(
+        args.database, ids["pgbench"], seconds=args.duration, clients=args.connections
+    )
+    report(args, results)
+
+
+def measure(args, url: str, ids: dict) -> dict:
+    register_url = f"{url}/events/burst/register/"
+    started = time.perf_counter()
+    codes = burst([(register_url, registration_form(i)) for i in range(200)], concurrency=32)
+    burst_seconds = time.perf_counter() - started
+    counts = psql(
+        args.database,
+        "SELECT status || '=' || COUNT(*) FROM registrations_registration "
+        f"WHERE event_id = {ids['burst']} GROUP BY status ORDER BY status",
+    )
+    results = {
+        "burst_seconds": burst_seconds,
+        "burst_counts": counts.replace("\n", ", "),
+        "burst_errors": sum(code != 302 for code in codes),
+        "burst_correct": counts == "confirmed=50\nwaitlisted=150" and set(codes) == {302},
+    }
+    script = str(ROOT / "bench" / "register.lua")
+    results["register"] = wrk(
+        f"{url}/events/sustained/register/",
+        seconds=args.duration,
+        connections=args.connections,
+        script=script,
+    )
+    results["register_rows"] = int(
+        psql(
+            args.database,
+            f"SELECT COUNT(*) FROM registrations_registration WHERE event_id = {ids['sustained']}",
+        )
+    )
+    page = dict(seconds=args.page_duration, connections=args.connections)
+    results["bare"] = wrk(f"{url}/bench/bare/", **page)
+    results["page"] = wrk(f"{url}/events/page/", **page)
+    return results
+
+
+def report(args, results: dict) -> None:
+    register, bare, page = results["register"], results["bare"], results["page"]
+    print(f"burst: 200 registrations for 50 places in {results['burst_seconds']:.2f} s: "
+          f"{results['burst_counts']}, errors {results['burst_errors']}, "
+          f"{'correct' if results['burst_correct'] else 'WRONG'}")  # fmt: skip
+    print(f"registrations: {register['rps']:.0f}/s at {args.connections} connections, "
+          f"p50 {register['p50_ms']:.1f} ms, p99 {register['p99_ms']:.1f} ms, "
+          f"errors {register['errors']} {register['socket_errors']}, "
+          f"{register['requests']} requests, "
+          f"{results['register_rows']} registrations saved")  # fmt: skip
+    print(f"pgbench, same transactions: {results['pgbench_tps']:.0f}/s")
+    print(f"bare Django view: {bare['rps']:.0f}/s, p50 {bare['p50_ms']:.1f} ms")
+    print(
+        f"event page: {page['rps']:.0f}/s, p50 {page['p50_ms']:.1f} ms, p99 {page['p99_ms']:.1f} ms"
+    )
+    print(f"ratio registrations / pgbench ceiling: {register['rps'] / results['pgbench_tps']:.2f}"
+          " (goal >= 0.40)")  # fmt: skip
+    print(f"ratio registrations / bare view: {register['rps'] / bare['rps']:.2f}")
+    print(f"ratio event page / bare view: {page['rps'] / bare['rps']:.2f} (goal >= 0.30)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""RSS and Atom feeds of upcoming events, for the organisation's website and feed readers."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils import formats
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Event
+
+FEED_SIZE = 50
+
+
+class UpcomingEventsFeed(Feed):
+    link = reverse_lazy("events:list")
+    description = gettext_lazy("Upcoming events open to the public.")
+
+    def title(self):
+        return _("%(organisation)s: upcoming events") % {"organisation": settings.ORGANISATION_NAME}
+
+    def items(self):
+        upcoming = Event.objects.published().upcoming()
+        return upcoming.select_related("organiser").prefetch_related("topics")[:FEED_SIZE]
+
+    def item_title(self, event):
+        return event.title
+
+    def item_description(self, event):
+        when = formats.date_format(event.local_starts_at, "l j F Y, H:i")
+        where = f" · {event.venue_name}" if event.venue_name else ""
+        lines = [f"{when} ({event.timezone}){where}", event.summary]
+        return "\n\n".join(line for line in lines if line)
+
+    def item_pubdate(self, event):
+        return event.created_at
+
+    def item_updateddate(self, event):
+        return event.updated_at
+
+    def item_author_name(self, event):
+        return event.organiser.name
+
+    def item_categories(self, event):
+        return [topic.name for topic in event.topics.all()]
+
+
+class UpcomingEventsAtomFeed(UpcomingEventsFeed):
+    feed_type = Atom1Feed
+    subtitle = UpcomingEventsFeed.description

@@ -11,7 +11,7 @@ from events.permissions import OrganiserScopedAdmin, can_manage, is_member
 
 from . import services
 from .forms import DETAIL_FIELDS, no_control_characters
-from .models import Question, Registration
+from .models import Answer, Question, Registration
 
 Status = Registration.Status
 
@@ -76,6 +76,26 @@ class QuestionInline(admin.TabularInline):
         return can_manage(request.user)
 
 
+class AnswerInline(admin.TabularInline):
+    """The attendee's answers, as they gave them; attendees change them from their own page."""
+
+    model = Answer
+    fields = ["question_label", "value"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return is_member(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class RegistrationAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,6 +129,7 @@ class CancelForm(forms.Form):
 @admin.register(Registration)
 class RegistrationAdmin(OrganiserScopedAdmin):
     form = RegistrationAdminForm
+    inlines = [AnswerInline]
     list_display = [
         "name",
         "email",

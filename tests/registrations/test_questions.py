@@ -459,3 +459,44 @@ def test_admin_viewer_sees_questions_but_cannot_change_them(client, event):
 
     assert "Asked question" in html
     assert 'name="questions-0-label"' not in html
+
+
+def test_admin_registration_page_shows_answers(organiser_client, event):
+    question = QuestionFactory(event=event, label="Your session", kind="radio", options=OPTIONS)
+    registration = services.register(
+        event=event, name="Ada", email="ada@example.org", answers={question: "Morning"}
+    )
+
+    html = organiser_client.get(
+        reverse("admin:registrations_registration_change", args=[registration.pk])
+    ).content.decode()
+
+    assert "Your session" in html
+    assert "Morning" in html
+
+
+def test_admin_registration_with_answers_still_editable(organiser_client, event):
+    question = QuestionFactory(event=event, label="Your session")
+    registration = services.register(
+        event=event, name="Ada", email="ada@example.org", answers={question: "Morning"}
+    )
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    data = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "organisation": "Analytical Engines",
+        "role": "",
+        "access_needs": "",
+        "dietary_requirements": "",
+        "answers-TOTAL_FORMS": "1",
+        "answers-INITIAL_FORMS": "1",
+        "answers-0-id": Answer.objects.get().pk,
+        "answers-0-registration": registration.pk,
+    }
+
+    response = organiser_client.post(url, data)
+
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.organisation == "Analytical Engines"
+    assert Answer.objects.get().value == "Morning"

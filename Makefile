@@ -7,6 +7,8 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 # The local demo runs with debugging on, over plain HTTP, on SQLite unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=1 HTTPS_ONLY=0
+# The demo sends its email from the web process, to the console: no worker needed.
+DEMO_ENV := $(RUN_ENV) SEND_EMAIL_IMMEDIATELY=1
 
 .PHONY: run test install install-test browser lint format migrate demo worker clean
 
@@ -39,15 +41,16 @@ migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 
 demo: migrate
-	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 
 run: demo
 	@echo ""
 	@echo "  Turnout is running at http://$(HOST):$(PORT)/events/"
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/  login: organiser  password: turnout-demo"
 	@echo ""
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Sends queued email (and retries) like production does; without EMAIL_HOST it prints to the console.
 worker: migrate
 	$(RUN_ENV) $(BIN)/python manage.py db_worker
 

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -164,6 +165,22 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Turnout <events@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (email). By default they wait in the database for `manage.py db_worker`.
+# SEND_EMAIL_IMMEDIATELY=1, which `make run` sets, runs them inside the web process instead,
+# so a demo needs no worker (and no retries: a failed send is only logged).
+if env_bool("SEND_EMAIL_IMMEDIATELY", False):
+    TASKS_BACKEND = (
+        "django.tasks.backends.immediate.ImmediateBackend"
+        if django.VERSION >= (6, 0)
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    )
+else:
+    TASKS_BACKEND = "django_tasks_db.DatabaseBackend"
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+
+# Reminders go out this many hours before an event starts (`manage.py send_reminders`).
+REMINDER_HOURS_BEFORE = float(os.environ.get("REMINDER_HOURS_BEFORE", "24"))
 
 # Security. HTTPS_ONLY is on by default in production; turn it off to serve plain HTTP.
 HTTPS_ONLY = env_bool("HTTPS_ONLY", not (DEBUG or TESTING))

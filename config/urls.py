@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", event_views.healthz, name="healthz"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path("events.ics", event_views.events_ics, name="events_ics"),
     path("events/", include("events.urls")),
     path("", include("registrations.urls")),
 ]

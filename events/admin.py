@@ -4,15 +4,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations import admin_views, services
+from registrations import admin_views, emails, services
 from registrations.admin import QuestionInline, RegistrationInline
+from registrations.forms import OrganiserMessageForm
 from registrations.models import Registration, with_registration_counts
 
 from .models import Event, Membership, Organiser, Topic
@@ -152,6 +154,19 @@ class EventAdmin(OrganiserScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change:
+            notified = emails.queue_event_change_emails(event=obj, changed_fields=form.changed_data)
+            if notified:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d registered person will be told about the change.",
+                        "%(count)d registered people will be told about the change.",
+                        notified,
+                    )
+                    % {"count": notified},
+                    messages.SUCCESS,
+                )
         if change and {"capacity", "waitlist_enabled", "status"} & set(form.changed_data):
             promoted = services.fill_free_places(event=obj)
             if promoted:
@@ -232,7 +247,14 @@ class EventAdmin(OrganiserScopedAdmin):
                 name=f"events_event_{name}",
             )
             for route, view, name, manager_only in self.EVENT_PAGES
-        ] + super().get_urls()
+        ] + [
+            path(
+                "<path:object_id>/message/",
+                self.admin_site.admin_view(self.message_attendees),
+                name="events_event_message",
+            ),
+            *super().get_urls(),
+        ]
 
     def _event_page(self, view, manager_only: bool):
         """Open ``view`` on an event of the user's organisations only: 404 for any other."""
@@ -253,6 +275,64 @@ class EventAdmin(OrganiserScopedAdmin):
             return view(request, event, admin_context, **kwargs)
 
         return scoped
+
+    def message_attendees(self, request, object_id):
+        """Write to the event's attendees: a preview with the number of recipients, then send."""
+        event = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        form = OrganiserMessageForm(request.POST or None)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if "_send" in request.POST:
+                sent = emails.queue_organiser_message(
+                    event=event,
+                    subject=data["subject"],
+                    body=data["body"],
+                    include_waitlisted=data["include_waitlisted"],
+                    sent_by=request.user,
+                )
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Your message is on its way to %(count)d person.",
+                        "Your message is on its way to %(count)d people.",
+                        sent.recipient_count,
+                    )
+                    % {"count": sent.recipient_count},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:events_event_change", event.pk)
+            preview = self._message_preview(event, data)
+        recipients = {
+            "confirmed": Registration.objects.confirmed().filter(event=event).count(),
+            "waitlisted": Registration.objects.waitlisted().filter(event=event).count(),
+        }
+        return TemplateResponse(
+            request,
+            "admin/events/event/message.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": event,
+                "title": _("Message the attendees of %(title)s") % {"title": event.title},
+                "form": form,
+                "preview": preview,
+                "recipients": recipients,
+                "sent_messages": event.messages.select_related("sent_by")[:10],
+            },
+        )
+
+    def _message_preview(self, event, data) -> dict:
+        recipients = emails.message_recipients(event, include_waitlisted=data["include_waitlisted"])
+        sample = recipients.first() or Registration(
+            event=event, name=_("Attendee name"), email="attendee@example.org"
+        )
+        text, _html = emails.render_organiser_message(
+            event=event, registration=sample, body=data["body"]
+        )
+        return {"count": recipients.count(), "subject": data["subject"], "text": text}
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import cache_page, never_cache
@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_cookie
 from registrations.models import registration_counts, with_registration_counts
 from registrations.services import refusal_message
 
+from . import calendar
 from .models import Event, Topic
 
 
@@ -137,3 +138,20 @@ def healthz(request):
             {"status": "error", "database": str(error.__class__.__name__)}, status=503
         )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def event_ics(request, slug):
+    event = get_object_or_404(Event.objects.listed(), slug=slug)
+    return _calendar_response(calendar.feed([event]), f"{event.slug}.ics")
+
+
+@require_GET
+def events_ics(request):
+    return _calendar_response(calendar.feed(Event.objects.published().upcoming()), "events.ics")

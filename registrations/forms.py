@@ -175,6 +175,36 @@ class RegistrationForm(AttendeeDetailsForm):
         return arguments
 
 
+class LostLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The address you registered with."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+
+class OrganiserMessageForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Subject"), max_length=200, validators=[no_control_characters]
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+        help_text=_(
+            "Plain text. Each attendee's email adds a greeting, the event details and their "
+            "personal link."
+        ),
+    )
+    include_waitlisted = forms.BooleanField(
+        label=_("Also send to the waiting list"), required=False
+    )
+
+
 class ExportForm(forms.Form):
     """Which columns and which registrations go into an export; nothing chosen means all."""
 

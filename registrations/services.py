@@ -10,11 +10,14 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from events.models import Event
 
+from . import emails
 from .models import Answer, Question, Registration, registration_counts
 
 State = Event.RegistrationState
@@ -37,9 +40,13 @@ class RegistrationRefused(RegistrationError):
 class AlreadyRegistered(RegistrationError):
     def __init__(self):
         super().__init__(
-            _(
-                "This email address is already registered for this event. Use the personal link "
-                "from your registration to see or change it."
+            format_html(
+                _(
+                    "This email address is already registered for this event. Use the personal "
+                    'link from your registration to see or change it. <a href="{}">Lost your '
+                    "link?</a>"
+                ),
+                reverse("registrations:lost_link"),
             ),
             code="duplicate",
         )
@@ -145,6 +152,7 @@ def _claim_place(
     registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
     registration.save(force_insert=True)
     _store_answers(registration, {question: value for question, value in answers.items() if value})
+    emails.queue_registration_email(registration)
     return registration
 
 
@@ -217,6 +225,7 @@ def _promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
     for registration in promoted:
         registration.status = Status.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
+        emails.queue_promotion_email(registration)
     return promoted
 
 
@@ -230,10 +239,12 @@ def cancel(
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Status.CANCELLED:
         return []
+    had_place = registration.status == Status.CONFIRMED
     registration.status = Status.CANCELLED
     registration.cancelled_at = now
     registration.cancellation_reason = reason[:500]
     registration.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    emails.queue_cancellation_email(registration, had_place=had_place)
     return _promote_waitlisted(event, now=now)
 
 
@@ -259,6 +270,7 @@ def promote(*, registration: Registration, allow_over_capacity: bool = False) ->
         )
     registration.status = Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
+    emails.queue_promotion_email(registration)
     return registration
 
 
@@ -380,4 +392,6 @@ def _admit_walk_in(
         )
     registration.event = event
     registration.save(force_insert=True)
+    # Their personal link and calendar invitation, as for anyone who registers.
+    emails.queue_registration_email(registration)
     return registration

@@ -5,6 +5,8 @@ from . import views
 app_name = "registrations"
 
 urlpatterns = [
+    path("registration/lost/", views.lost_link, name="lost_link"),
+    path("registration/lost/sent/", views.lost_link_sent, name="lost_link_sent"),
     path("registration/<str:token>/", views.manage, name="manage"),
     path("registration/<str:token>/registered/", views.register_done, name="done"),
     path("registration/<str:token>/cancel/", views.cancel, name="cancel"),

@@ -1,7 +1,9 @@
+import hashlib
 import re
 
 import segno
 from django.contrib import messages
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from events.views import get_visible_event, registration_summary
 
 from . import services
-from .forms import DETAIL_FIELDS, AttendeeDetailsForm, RegistrationForm
+from .forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm, RegistrationForm
 from .models import Registration, registration_counts
+from .tasks import send_personal_links
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
@@ -169,3 +172,35 @@ def erase(request, token):
     return render(
         request, "registrations/erase.html", {"attendee": registration, "event": registration.event}
     )
+
+
+# Requests for lost links, per hour: a few per address, more per network address.
+LOST_LINK_LIMITS = {"address": 3, "ip": 20}
+
+
+def _within_limit(kind: str, value: str, limit: int) -> bool:
+    key = f"lost-link:{kind}:{hashlib.sha256(value.lower().encode()).hexdigest()}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return True
+
+
+@require_http_methods(["GET", "POST"])
+def lost_link(request):
+    """Email the personal links of an address. The answer never says whether it has any."""
+    form = LostLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        ip = request.META.get("REMOTE_ADDR", "")
+        address_allowed = _within_limit("address", email, LOST_LINK_LIMITS["address"])
+        if _within_limit("ip", ip, LOST_LINK_LIMITS["ip"]) and address_allowed:
+            send_personal_links.enqueue(email)
+        return redirect("registrations:lost_link_sent")
+    return render(request, "registrations/lost_link.html", {"form": form})
+
+
+def lost_link_sent(request):
+    return render(request, "registrations/lost_link_sent.html")

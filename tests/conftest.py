@@ -48,6 +48,19 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture
+def run_worker():
+    """Run ``manage.py db_worker`` until the queue is empty, as production's worker would."""
+    from django.core.management import call_command
+
+    def run():
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
+        )
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing cached: cached pages never leak between tests."""

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events.models import Event, Membership
 from registrations import services
-from registrations.models import Registration
+from registrations.models import OutboundEmail, Registration
 from tests.factories import EventFactory, MembershipFactory, OrganiserFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +113,8 @@ def test_walk_in_registered_confirmed_and_checked_in(event):
     assert registration.status == Registration.Status.CONFIRMED
     assert registration.checked_in_at == moment
     assert registration.privacy_consent_at == moment
+    emails = OutboundEmail.objects.filter(registration=registration)
+    assert list(emails.values_list("kind", flat=True)) == [OutboundEmail.Kind.CONFIRMATION]
 
 
 def test_walk_in_after_registration_closed_allowed(event):

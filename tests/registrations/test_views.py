@@ -322,8 +322,9 @@ def test_register_post_query_count_constant(client, event, existing, django_asse
     RegistrationFactory.create_batch(existing, event=event)
 
     # The event and its questions; then, in one transaction (a savepoint within the test's
-    # own): lock, duplicate check, counts, insert.
-    with django_assert_num_queries(8, exact=True):
+    # own): lock, duplicate check, counts, insert, and the confirmation: the organiser
+    # (reply-to and invitation), the email and its task.
+    with django_assert_num_queries(11, exact=True):
         response = client.post(register_url(event), form_data())
 
     assert response.status_code == 302

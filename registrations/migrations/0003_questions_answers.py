@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("events", "0001_initial"),
-        ("registrations", "0001_initial"),
+        ("registrations", "0002_outbound_email_organiser_message"),
     ]
 
     operations = [

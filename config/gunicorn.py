@@ -1,0 +1,22 @@
+"""Gunicorn settings: `gunicorn -c config/gunicorn.py config.wsgi`.
+
+Each can be overridden on the command line or with GUNICORN_CMD_ARGS.
+"""
+
+import os
+import sys
+
+bind = os.environ.get("BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+# Several processes of a few threads each: Python runs one thread of a process at a time.
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+backlog = 2048
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-" if os.environ.get("ACCESS_LOG") else None
+
+
+def post_worker_init(worker):
+    # A registration holds its event's lock across several database round trips. A thread
+    # that gets the interpreter back sooner after each one holds that lock for less time.
+    sys.setswitchinterval(0.0005)

@@ -1,0 +1,78 @@
+"""iCalendar files: the public feeds and, through ``calendar_event``, the personal invitations."""
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Event
+
+PRODUCT_ID = "-//Turnout//Events//EN"
+
+
+def site_domain() -> str:
+    """The host of SITE_URL, which makes calendar UIDs and Message-IDs unique to this site."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def sequence(event: Event) -> int:
+    """A number that grows each time the event is saved, so calendars apply the latest version.
+
+    Counted in seconds since the event was created: no field to keep up to date.
+    """
+    return max(int((event.updated_at - event.created_at).total_seconds()), 0)
+
+
+def location(event: Event) -> str:
+    return ", ".join(
+        part for part in [event.venue_name, " ".join(event.venue_address.split())] if part
+    )
+
+
+def calendar_event(event: Event, *, uid: str, seq: int | None = None) -> icalendar.Event:
+    """The event as a VEVENT, with its times in the event's own timezone (TZID)."""
+    vevent = icalendar.Event()
+    vevent.add("uid", uid)
+    vevent.add("sequence", sequence(event) if seq is None else seq)
+    vevent.add("dtstamp", timezone.now())
+    vevent.add("dtstart", event.local_starts_at)
+    vevent.add("dtend", event.local_ends_at)
+    vevent.add("summary", event.title)
+    url = absolute_url(event.get_absolute_url())
+    vevent.add("description", "\n\n".join(part for part in [event.summary, url] if part))
+    vevent.add("url", url)
+    if location(event):
+        vevent.add("location", location(event))
+    if event.status == Event.Status.CANCELLED:
+        vevent.add("status", "CANCELLED")
+    else:
+        vevent.add("status", "CONFIRMED")
+    return vevent
+
+
+def calendar(vevents: Iterable[icalendar.Event], *, method: str = "PUBLISH") -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODUCT_ID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    for vevent in vevents:
+        cal.add_component(vevent)
+    # VTIMEZONE blocks for every TZID used, so each calendar program reads local times right.
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def event_uid(event: Event) -> str:
+    return f"event-{event.pk}@{site_domain()}"
+
+
+def feed(events: Iterable[Event]) -> bytes:
+    """A calendar to subscribe to or import: one VEVENT per event."""
+    return calendar(calendar_event(event, uid=event_uid(event)) for event in events)

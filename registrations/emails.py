@@ -1,0 +1,326 @@
+"""What Turnout writes to attendees, and queuing it with the change that causes it.
+
+Each ``queue_*`` function renders the email now, in the language of the person who caused
+it, stores it as an ``OutboundEmail`` in the caller's transaction, and queues its sending.
+"""
+
+import re
+import uuid
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+
+import icalendar
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from events import calendar
+from events.models import Event
+
+from .models import OrganiserMessage, OutboundEmail, Registration
+from .tasks import enqueue_delivery
+
+Kind = OutboundEmail.Kind
+Status = Registration.Status
+
+# The fields of an event whose change attendees are told about.
+TIME_AND_PLACE_FIELDS = {
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue_name",
+    "venue_address",
+    "map_url",
+}
+
+
+def single_line(value: str) -> str:
+    """Text fit for an email header: line breaks could start a header of their own."""
+    return " ".join(str(value).split())
+
+
+def personal_link(registration: Registration) -> str:
+    return calendar.absolute_url(registration.get_absolute_url())
+
+
+def _local_start(event: Event) -> str:
+    return formats.date_format(event.local_starts_at, "j F Y")
+
+
+def _invitation(registration: Registration, *, cancel: bool = False) -> str:
+    """The attendee's own calendar entry: the same UID for their registration, always."""
+    event = registration.event
+    seq = calendar.sequence(event) + (1 if cancel else 0)
+    vevent = calendar.calendar_event(
+        event, uid=f"registration-{registration.pk}@{calendar.site_domain()}", seq=seq
+    )
+    organiser_email = event.organiser.contact_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    organiser = icalendar.vCalAddress(f"mailto:{organiser_email}")
+    organiser.params["cn"] = single_line(event.organiser.name)
+    vevent.add("organizer", organiser)
+    attendee = icalendar.vCalAddress(f"mailto:{registration.email}")
+    attendee.params["cn"] = single_line(registration.name)
+    attendee.params["role"] = "REQ-PARTICIPANT"
+    attendee.params["partstat"] = "DECLINED" if cancel else "ACCEPTED"
+    attendee.params["rsvp"] = "FALSE"
+    vevent.add("attendee", attendee)
+    if cancel:
+        vevent["status"] = "CANCELLED"
+    method = "CANCEL" if cancel else "REQUEST"
+    return calendar.calendar([vevent], method=method).decode()
+
+
+def _context(event: Event, registration: Registration | None = None, **extra) -> dict:
+    return {
+        "event": event,
+        "attendee": registration,
+        "personal_link": personal_link(registration) if registration else "",
+        "event_url": calendar.absolute_url(event.get_absolute_url()),
+        "site_url": settings.SITE_URL,
+        "organisation_name": settings.ORGANISATION_NAME,
+        **extra,
+    }
+
+
+def render(template: str, context: dict) -> tuple[str, str]:
+    """The plain text and HTML bodies of ``templates/emails/<template>.txt|.html``."""
+    text = render_to_string(f"emails/{template}.txt", context)
+    # Template tags leave blank lines behind; a paragraph break is one empty line.
+    text = re.sub(r"\n\s*\n\s*\n+", "\n\n", text).strip() + "\n"
+    return text, render_to_string(f"emails/{template}.html", context)
+
+
+def _store(
+    *,
+    kind: str,
+    key: str,
+    to_email: str,
+    to_name: str,
+    subject: str,
+    template: str,
+    context: dict,
+    event: Event | None = None,
+    registration: Registration | None = None,
+    ics: str = "",
+) -> OutboundEmail:
+    """Store one email and queue it. A second email with the same key is refused by the
+    database (IntegrityError), which is how a reminder is never queued twice."""
+    if "\r" in to_email or "\n" in to_email:
+        raise ValueError("An email address cannot contain a line break.")
+    text, html = render(template, context)
+    email = OutboundEmail(
+        kind=kind,
+        key=key,
+        event=event,
+        registration=registration,
+        recipient=to_email,
+        recipient_name=single_line(to_name),
+        reply_to=event.organiser.contact_email if event else "",
+        subject=single_line(subject)[:300],
+        body_text=text,
+        body_html=html,
+        calendar=ics,
+        message_id=f"<{uuid.uuid4().hex}@{calendar.site_domain()}>",
+        next_attempt_at=timezone.now(),
+    )
+    email.save(force_insert=True)
+    enqueue_delivery(email)
+    return email
+
+
+def _to_attendee(
+    registration: Registration, kind: str, subject: str, *, key: str = "", ics: str = "", **extra
+) -> OutboundEmail:
+    event = registration.event
+    return _store(
+        kind=kind,
+        key=key or f"{kind}:{registration.pk}",
+        to_email=registration.email,
+        to_name=registration.name,
+        subject=subject,
+        template=kind,
+        context=_context(event, registration, **extra),
+        event=event,
+        registration=registration,
+        ics=ics,
+    )
+
+
+def queue_registration_email(registration: Registration) -> OutboundEmail:
+    """The confirmation with a calendar invitation, or the waiting-list notice."""
+    title = single_line(registration.event.title)
+    if registration.status == Status.WAITLISTED:
+        return _to_attendee(
+            registration,
+            Kind.WAITLISTED,
+            _("You are on the waiting list: %(title)s") % {"title": title},
+        )
+    return _to_attendee(
+        registration,
+        Kind.CONFIRMATION,
+        _("Your place is confirmed: %(title)s") % {"title": title},
+        ics=_invitation(registration),
+    )
+
+
+def queue_promotion_email(registration: Registration) -> OutboundEmail:
+    return _to_attendee(
+        registration,
+        Kind.PROMOTED,
+        _("A place is now yours: %(title)s") % {"title": single_line(registration.event.title)},
+        # Whoever is moved back to the waiting list can be promoted again, and told again.
+        key=f"{Kind.PROMOTED}:{registration.pk}:{uuid.uuid4().hex}",
+        ics=_invitation(registration),
+    )
+
+
+def queue_cancellation_email(
+    registration: Registration, *, had_place: bool = True
+) -> OutboundEmail:
+    """Confirms a cancellation; removes the event from the calendar of who had a place."""
+    return _to_attendee(
+        registration,
+        Kind.CANCELLED,
+        _("Your registration is cancelled: %(title)s")
+        % {"title": single_line(registration.event.title)},
+        ics=_invitation(registration, cancel=True) if had_place else "",
+    )
+
+
+def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> int:
+    """Tell every active registration that the organisers changed the time or place of the
+    event, or cancelled it. Returns how many emails were queued."""
+    if "status" in changed_fields and event.status == Event.Status.CANCELLED:
+        kind = Kind.EVENT_CANCELLED
+        subject = _("Cancelled: %(title)s")
+    elif TIME_AND_PLACE_FIELDS & set(changed_fields) and event.status == Event.Status.PUBLISHED:
+        kind = Kind.EVENT_CHANGED
+        subject = _("Changed: %(title)s")
+    else:
+        return 0
+    subject = subject % {"title": single_line(event.title)}
+    # One key per change: every change is announced, each once.
+    change = uuid.uuid4().hex
+    count = 0
+    for registration in Registration.objects.filter(event=event).active():
+        registration.event = event
+        ics = ""
+        if registration.status == Status.CONFIRMED:
+            ics = _invitation(registration, cancel=kind == Kind.EVENT_CANCELLED)
+        _to_attendee(
+            registration,
+            kind,
+            subject,
+            key=f"{kind}:{change}:{registration.pk}",
+            ics=ics,
+            changed=sorted(TIME_AND_PLACE_FIELDS & set(changed_fields)),
+        )
+        count += 1
+    return count
+
+
+def reminder_due(now: datetime | None = None):
+    """Confirmed registrations whose event starts within the reminder time and who have had
+    no reminder. Who registered inside that time had their confirmation recently enough."""
+    now = now or timezone.now()
+    before = timedelta(hours=settings.REMINDER_HOURS_BEFORE)
+    return (
+        Registration.objects.confirmed()
+        .filter(
+            event__status=Event.Status.PUBLISHED,
+            event__starts_at__gt=now,
+            event__starts_at__lte=now + before,
+            created_at__lt=F("event__starts_at") - before,
+        )
+        .exclude(outbound_emails__kind=Kind.REMINDER)
+        .select_related("event", "event__organiser")
+    )
+
+
+def queue_reminders(now: datetime | None = None) -> int:
+    """Queue each due reminder once; safe to run often and twice at the same time."""
+    count = 0
+    for registration in reminder_due(now):
+        title = single_line(registration.event.title)
+        try:
+            with transaction.atomic():
+                _to_attendee(
+                    registration,
+                    Kind.REMINDER,
+                    _("Reminder: %(title)s on %(date)s")
+                    % {"title": title, "date": _local_start(registration.event)},
+                )
+        except IntegrityError:
+            # Another run queued this reminder a moment ago: one copy is enough.
+            continue
+        count += 1
+    return count
+
+
+def message_recipients(event: Event, *, include_waitlisted: bool):
+    registrations = Registration.objects.filter(event=event)
+    if include_waitlisted:
+        return registrations.active()
+    return registrations.confirmed()
+
+
+def render_organiser_message(
+    *, event: Event, registration: Registration, body: str
+) -> tuple[str, str]:
+    return render("message", _context(event, registration, body=body))
+
+
+@transaction.atomic
+def queue_organiser_message(
+    *, event: Event, subject: str, body: str, include_waitlisted: bool, sent_by
+) -> OrganiserMessage:
+    """Send the organisers' message to the event's attendees and record that it was sent."""
+    recipients = list(message_recipients(event, include_waitlisted=include_waitlisted))
+    message = OrganiserMessage.objects.create(
+        event=event,
+        subject=single_line(subject),
+        body=body,
+        include_waitlisted=include_waitlisted,
+        sent_by=sent_by,
+        recipient_count=len(recipients),
+    )
+    for registration in recipients:
+        registration.event = event
+        _to_attendee(
+            registration,
+            Kind.MESSAGE,
+            message.subject,
+            key=f"message:{message.pk}:{registration.pk}",
+            body=body,
+        )
+    return message
+
+
+def queue_personal_links(email: str) -> OutboundEmail | None:
+    """Send an address the personal links of its active registrations, if it has any."""
+    registrations = list(
+        Registration.objects.active()
+        .filter(email__iexact=email, event__ends_at__gte=timezone.now())
+        .select_related("event")
+        .order_by("event__starts_at")
+    )
+    if not registrations:
+        return None
+    links = [(registration, personal_link(registration)) for registration in registrations]
+    return _store(
+        kind=Kind.PERSONAL_LINKS,
+        key=f"{Kind.PERSONAL_LINKS}:{uuid.uuid4().hex}",
+        to_email=registrations[0].email,
+        to_name=registrations[0].name,
+        subject=_("Your registration links"),
+        template=Kind.PERSONAL_LINKS,
+        context={
+            "attendee": registrations[0],
+            "links": links,
+            "site_url": settings.SITE_URL,
+            "organisation_name": settings.ORGANISATION_NAME,
+        },
+    )

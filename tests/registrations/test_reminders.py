@@ -1,0 +1,72 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from events.models import Event
+from registrations.models import OutboundEmail, Registration
+from tests.factories import EventFactory, RegistrationFactory
+
+# The worker runs as in production, committing as it goes.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def send_reminders() -> str:
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    return out.getvalue().strip()
+
+
+@pytest.fixture
+def tomorrow(settings):
+    """An event 20 hours away, with reminders due 24 hours before, and two confirmed places
+    taken three days ago."""
+    settings.REMINDER_HOURS_BEFORE = 24
+    event = EventFactory(title="Data and democracy", starts_at=timezone.now() + timedelta(hours=20))
+    three_days_ago = timezone.now() - timedelta(days=3)
+    for email in ("ada@example.org", "grace@example.org"):
+        registration = RegistrationFactory(event=event, email=email)
+        Registration.objects.filter(pk=registration.pk).update(created_at=three_days_ago)
+    return event
+
+
+def test_reminders_sent_once_across_two_runs(tomorrow, run_worker, mailoutbox):
+    first = send_reminders()
+    run_worker()
+    second = send_reminders()
+    run_worker()
+
+    assert first == "2 reminder(s) queued (24 hours before); 0 interrupted email(s) queued again."
+    assert second == "0 reminder(s) queued (24 hours before); 0 interrupted email(s) queued again."
+    assert sorted(message.to[0].split("<")[1] for message in mailoutbox) == [
+        "ada@example.org>",
+        "grace@example.org>",
+    ]
+    date = tomorrow.local_starts_at.strftime("%-d %B %Y")
+    assert mailoutbox[0].subject == f"Reminder: Data and democracy on {date}"
+    assert "your place is confirmed" in mailoutbox[0].body
+
+
+def test_reminders_skip_waitlisted_cancelled_and_recent_registrations(tomorrow, run_worker):
+    RegistrationFactory(event=tomorrow, status=Registration.Status.WAITLISTED)
+    RegistrationFactory(
+        event=tomorrow, status=Registration.Status.CANCELLED, cancelled_at=timezone.now()
+    )
+    RegistrationFactory(event=tomorrow)  # Registered just now: the confirmation is enough.
+
+    send_reminders()
+
+    assert OutboundEmail.objects.filter(kind=OutboundEmail.Kind.REMINDER).count() == 2
+
+
+def test_reminders_not_sent_before_time_or_for_cancelled_events(tomorrow, settings):
+    settings.REMINDER_HOURS_BEFORE = 12
+    cancelled = EventFactory(
+        status=Event.Status.CANCELLED, starts_at=timezone.now() + timedelta(hours=2)
+    )
+    RegistrationFactory(event=cancelled)
+    Registration.objects.update(created_at=timezone.now() - timedelta(days=3))
+
+    assert send_reminders().startswith("0 reminder(s) queued (12 hours before)")

@@ -7,13 +7,13 @@ flat and the number of queries grows with the chunks, never with the rows. The C
 import csv
 import io
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
 from django.db import connection
-from django.db.models import CharField
-from django.db.models.functions import Cast, TruncMinute
+from django.db.models import Case, CharField, Expression, Value, When
+from django.db.models.functions import Cast, Coalesce, Substr, TruncMinute
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -28,6 +28,7 @@ from .models import Answer, Question, Registration
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_STARTS = frozenset(FORMULA_TRIGGERS)
 CHUNK_SIZE = 2000
+CORE_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -38,34 +39,39 @@ def neutralise(value: str) -> str:
     return value
 
 
-TIME_FIELDS = ["created_at", "cancelled_at", "checked_in_at", "privacy_consent_at"]
+def local_time(field: str, tz) -> Coalesce:
+    """``field`` in ``tz`` as "YYYY-MM-DD HH:MM" text, or "" when empty.
 
-
-def local_minute(field: str, tz) -> Cast:
-    """``field`` in ``tz`` as "YYYY-MM-DD HH:MM:SS" text.
-
-    The database converts the times: parsing and formatting them in Python would take longer
+    The database formats the times: parsing and formatting them in Python would take longer
     than everything else in a long export.
     """
-    return Cast(TruncMinute(field, tzinfo=tz), output_field=CharField())
+    text = Cast(TruncMinute(field, tzinfo=tz), output_field=CharField())
+    return Coalesce(Substr(text, 1, 16), Value(""))
+
+
+def status_label() -> Case:
+    choices = Registration.Status.choices
+    return Case(
+        *[When(status=value, then=Value(str(label))) for value, label in choices],
+        output_field=CharField(),
+    )
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     title: str
-    # Reads the cell from a row of ``AttendeeExport.FIELDS`` values and that row's answers.
-    value: Callable[[tuple, dict[int, str]], str]
+    # What the database gives as the cell's text: a field name or an expression.
+    source: str | Expression | None = None
+    question: Question | None = None
 
 
 class AttendeeExport:
-    """The rows of one event's attendee list, with the columns and statuses asked for."""
+    """The rows of one event's attendee list, with the columns and statuses asked for.
 
-    # What each row reads from the database, in this order; times come as local-time text.
-    FIELDS = [
-        "pk", "name", "email", "organisation", "role", "access_needs", "dietary_requirements",
-        "status", "privacy_notice_version", *(f"{name}_local" for name in TIME_FIELDS),
-    ]  # fmt: skip
+    The database gives every cell but the answers as ready text, so a row is put together from
+    slices of the database row around the answers.
+    """
 
     def __init__(self, event: Event):
         self.event = event
@@ -77,54 +83,32 @@ class AttendeeExport:
         available = self.available_columns()
         self.columns = [column for column in available if columns is None or column.key in columns]
         self.statuses = list(statuses or Registration.Status.values)
-        chosen = {column.key for column in self.columns}
-        self.answered = [question for question in self.questions if f"q{question.pk}" in chosen]
+        self.answered = [column.question for column in self.columns if column.question]
 
     def available_columns(self) -> list[Column]:
-        index = {name: position for position, name in enumerate(self.FIELDS)}
-        status_labels = {value: str(label) for value, label in Registration.Status.choices}
-
-        def text(name):
-            position = index[name]
-            return lambda row, answers: row[position]
-
-        def local_time(name):
-            position = index[f"{name}_local"]
-            return lambda row, answers: row[position][:16] if row[position] else ""
-
-        def answer(question):
-            pk, display = question.pk, question.displayer()
-
-            def value(row, answers):
-                stored = answers.get(pk)
-                return display(stored) if stored else ""
-
-            return value
+        tz = self.event.tzinfo
 
         def question_title(question):
             if question.archived_at:
                 return _("%(question)s (removed)") % {"question": question.label}
             return question.label
 
-        status = index["status"]
         return [
-            Column("name", _("Name"), text("name")),
-            Column("email", _("Email"), text("email")),
-            Column("organisation", _("Organisation"), text("organisation")),
-            Column("role", _("Role"), text("role")),
-            Column("access_needs", _("Access needs"), text("access_needs")),
-            Column("dietary_requirements", _("Dietary requirements"), text("dietary_requirements")),
-            *[Column(f"q{q.pk}", question_title(q), answer(q)) for q in self.questions],
-            Column("status", _("Status"), lambda row, answers: status_labels[row[status]]),
-            Column("created_at", _("Registered at"), local_time("created_at")),
-            Column("cancelled_at", _("Cancelled at"), local_time("cancelled_at")),
-            Column("checked_in_at", _("Checked in at"), local_time("checked_in_at")),
-            Column("privacy_consent_at", _("Consent given at"), local_time("privacy_consent_at")),
+            Column("name", _("Name"), "name"),
+            Column("email", _("Email"), "email"),
+            Column("organisation", _("Organisation"), "organisation"),
+            Column("role", _("Role"), "role"),
+            Column("access_needs", _("Access needs"), "access_needs"),
+            Column("dietary_requirements", _("Dietary requirements"), "dietary_requirements"),
+            *[Column(f"q{q.pk}", question_title(q), question=q) for q in self.questions],
+            Column("status", _("Status"), status_label()),
+            Column("created_at", _("Registered at"), local_time("created_at", tz)),
+            Column("cancelled_at", _("Cancelled at"), local_time("cancelled_at", tz)),
+            Column("checked_in_at", _("Checked in at"), local_time("checked_in_at", tz)),
             Column(
-                "privacy_notice_version",
-                _("Privacy notice version"),
-                text("privacy_notice_version"),
+                "privacy_consent_at", _("Consent given at"), local_time("privacy_consent_at", tz)
             ),
+            Column("privacy_notice_version", _("Privacy notice version"), "privacy_notice_version"),
         ]
 
     def header(self) -> list[str]:
@@ -134,25 +118,42 @@ class AttendeeExport:
         # SQLite limits how many ids one query may list.
         return min(CHUNK_SIZE, connection.features.max_query_params or CHUNK_SIZE)
 
+    def _rows(self, size: int):
+        """(pk, cells before the answers…, cells after them…) in registration order."""
+        sources = [column.source for column in self.columns if not column.question]
+        expressions = {
+            f"cell_{index}": source
+            for index, source in enumerate(sources)
+            if not isinstance(source, str)
+        }
+        names = [
+            source if isinstance(source, str) else f"cell_{index}"
+            for index, source in enumerate(sources)
+        ]
+        return (
+            Registration.objects.filter(event=self.event, status__in=self.statuses)
+            .order_by("created_at", "pk")
+            .annotate(**expressions)
+            .values_list("pk", *names)
+            .iterator(chunk_size=size)
+        )
+
     def chunks(self, size: int | None = None) -> Iterator[list[list[str]]]:
         """The rows in registration order, a chunk at a time, with that chunk's answers."""
         size = size or self.chunk_size()
-        rows = (
-            Registration.objects.filter(event=self.event, status__in=self.statuses)
-            .order_by("created_at", "pk")
-            .annotate(
-                **{f"{name}_local": local_minute(name, self.event.tzinfo) for name in TIME_FIELDS}
-            )
-            .values_list(*self.FIELDS)
-            .iterator(chunk_size=size)
-        )
-        values = [column.value for column in self.columns]
+        rows = self._rows(size)
+        # Core fields come before the questions' columns, everything else after them.
+        split = 1 + sum(1 for column in self.columns if column.key in CORE_FIELDS)
+        shown = [(question.pk, question.displayer()) for question in self.answered]
         while chunk := list(islice(rows, size)):
             answers = self._answers_of([row[0] for row in chunk])
             no_answers = {}
-            yield [
-                [value(row, answers.get(row[0], no_answers)) for value in values] for row in chunk
-            ]
+            rows_out = []
+            for row in chunk:
+                given = answers.get(row[0], no_answers)
+                cells = [show(given[pk]) if pk in given else "" for pk, show in shown]
+                rows_out.append([*row[1:split], *cells, *row[split:]])
+            yield rows_out
 
     def _answers_of(self, registration_ids: list[int]) -> dict[int, dict[int, str]]:
         if not self.answered:

@@ -32,11 +32,9 @@ CORE_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def neutralise(value: str) -> str:
-    """Make a CSV cell show as text in Excel and LibreOffice, never run as a formula."""
-    if value and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+def neutralise(row: list[str]) -> list[str]:
+    """Make CSV cells show as text in Excel and LibreOffice, never run as formulas."""
+    return ["'" + value if value[:1] in FORMULA_STARTS else value for value in row]
 
 
 def local_time(field: str, tz) -> Coalesce:
@@ -177,18 +175,12 @@ def csv_chunks(export: AttendeeExport) -> Iterator[str]:
     writer = csv.writer(buffer)
     # A byte order mark makes Excel read the file as UTF-8.
     buffer.write("\ufeff")
-    writer.writerow(export.header())
+    writer.writerow(neutralise(export.header()))
     yield buffer.getvalue()
     for chunk in export.chunks():
         buffer.seek(0)
         buffer.truncate()
-        # ``neutralise``, written out: it runs for every cell.
-        writer.writerows(
-            [
-                ["'" + value if value[:1] in FORMULA_STARTS else value for value in row]
-                for row in chunk
-            ]
-        )
+        writer.writerows([neutralise(row) for row in chunk])
         yield buffer.getvalue()
 
 
@@ -212,7 +204,7 @@ def attendees_xlsx_response(export: AttendeeExport) -> FileResponse:
     # Write-only mode keeps rows on disk, not in memory; the file is sent once complete.
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Attendees"))
-    sheet.append(export.header())
+    sheet.append([_xlsx_cell(sheet, title) for title in export.header()])
     for chunk in export.chunks():
         for row in chunk:
             sheet.append([_xlsx_cell(sheet, value) for value in row])

@@ -233,6 +233,17 @@ def test_export_csv_neutralises_formulas_in_answers(organiser_client, event, val
     assert rows[1][6] == "'" + value
 
 
+def test_export_question_wording_neutralised_in_header(organiser_client, event):
+    QuestionFactory(event=event, label="=1+1")
+
+    csv_rows = read_csv(organiser_client.get(url("attendees_csv", event)))
+    content = b"".join(organiser_client.get(url("attendees_xlsx", event)).streaming_content)
+
+    assert csv_rows[0][6] == "'=1+1"
+    cell = load_workbook(io.BytesIO(content)).active["G1"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
 @pytest.mark.parametrize("value", FORMULAS)
 def test_export_xlsx_stores_formulas_as_text(organiser_client, event, value):
     RegistrationFactory(event=event, organisation=value)

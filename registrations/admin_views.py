@@ -14,7 +14,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower, TruncDate
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -306,8 +305,9 @@ def dashboard(request, event: Event, admin_context):
         checked_in=Count("pk", filter=confirmed & Q(checked_in_at__isnull=False)),
     )
     capacity_used = None
-    if event.capacity:
-        capacity_used = round(100 * counts["confirmed"] / event.capacity)
+    if event.capacity is not None:
+        # An event with no places at all is full.
+        capacity_used = round(100 * counts["confirmed"] / event.capacity) if event.capacity else 100
     days = registrations_by_day(event)
     return render(
         request,
@@ -319,6 +319,5 @@ def dashboard(request, event: Event, admin_context):
             "capacity_used": capacity_used,
             "days": days,
             "chart": registrations_chart(days),
-            "now": timezone.now(),
         },
     )

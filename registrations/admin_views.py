@@ -234,7 +234,7 @@ def walk_in(request, event: Event, admin_context):
 
 # Dashboard
 
-CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 200, 30
+CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN, CHART_BAR_WIDTH = 640, 200, 30, 40
 
 
 def registrations_by_day(event: Event) -> list[tuple[date, int]]:
@@ -268,11 +268,12 @@ def registrations_chart(days: list[tuple[date, int]]) -> dict:
         running += count
         height = plot_height * count / busiest
         x = CHART_MARGIN + index * step
+        width = min(step * 0.8, CHART_BAR_WIDTH)
         bars.append(
             {
-                "x": round(x + step * 0.1, 1),
+                "x": round(x + (step - width) / 2, 1),
                 "y": round(CHART_HEIGHT - CHART_MARGIN - height, 1),
-                "width": round(step * 0.8, 1),
+                "width": round(width, 1),
                 "height": round(height, 1),
                 "day": day,
                 "count": count,

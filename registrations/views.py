@@ -85,7 +85,10 @@ def _waitlist_position(registration: Registration) -> int | None:
 
 def _checkin_qr(request, registration: Registration) -> str:
     """An inline SVG QR code that opens this attendee's check-in entry for an organiser."""
-    if registration.status != Registration.Status.CONFIRMED:
+    if (
+        registration.status != Registration.Status.CONFIRMED
+        or registration.event.status == "cancelled"
+    ):
         return ""
     url = request.build_absolute_uri(
         reverse("admin:events_event_checkin_entry", args=[registration.event_id, registration.pk])

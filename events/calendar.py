@@ -1,6 +1,7 @@
 """iCalendar files: the public feeds and, through ``calendar_event``, the personal invitations."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import icalendar
@@ -62,10 +63,16 @@ def calendar(vevents: Iterable[icalendar.Event], *, method: str = "PUBLISH") -> 
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
+    days = []
     for vevent in vevents:
         cal.add_component(vevent)
+        days += [vevent.decoded("dtstart").date(), vevent.decoded("dtend").date()]
     # VTIMEZONE blocks for every TZID used, so each calendar program reads local times right.
-    cal.add_missing_timezones()
+    # They cover the events' years: all of history would be slow to write and long to read.
+    if days:
+        cal.add_missing_timezones(
+            first_date=min(days) - timedelta(days=366), last_date=max(days) + timedelta(days=366)
+        )
     return cal.to_ical()
 
 

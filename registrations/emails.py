@@ -55,7 +55,7 @@ def _invitation(registration: Registration, *, cancel: bool = False) -> str:
     event = registration.event
     seq = calendar.sequence(event) + (1 if cancel else 0)
     vevent = calendar.calendar_event(
-        event, uid=f"registration-{registration.pk}@{calendar.site_domain()}", seq=seq
+        event, uid=f"{registration.calendar_uid}@{calendar.site_domain()}", seq=seq
     )
     organiser_email = event.organiser.contact_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     organiser = icalendar.vCalAddress(f"mailto:{organiser_email}")
@@ -93,7 +93,20 @@ def render(template: str, context: dict) -> tuple[str, str]:
     return text, render_to_string(f"emails/{template}.html", context)
 
 
-def _store(
+def _store(**email) -> OutboundEmail:
+    """Store one email and queue it. A second email with the same key is refused by the
+    database (IntegrityError), which is how a reminder is never queued twice."""
+    return store_prepared(_prepare(**email))
+
+
+def store_prepared(email: OutboundEmail) -> OutboundEmail:
+    """Store and queue an email written earlier, in the caller's transaction."""
+    email.save(force_insert=True)
+    enqueue_delivery(email)
+    return email
+
+
+def _prepare(
     *,
     kind: str,
     key: str,
@@ -106,12 +119,11 @@ def _store(
     registration: Registration | None = None,
     ics: str = "",
 ) -> OutboundEmail:
-    """Store one email and queue it. A second email with the same key is refused by the
-    database (IntegrityError), which is how a reminder is never queued twice."""
+    """Write one email, not yet stored."""
     if "\r" in to_email or "\n" in to_email:
         raise ValueError("An email address cannot contain a line break.")
     text, html = render(template, context)
-    email = OutboundEmail(
+    return OutboundEmail(
         kind=kind,
         key=key,
         event=event,
@@ -126,16 +138,21 @@ def _store(
         message_id=f"<{uuid.uuid4().hex}@{calendar.site_domain()}>",
         next_attempt_at=timezone.now(),
     )
-    email.save(force_insert=True)
-    enqueue_delivery(email)
-    return email
 
 
 def _to_attendee(
     registration: Registration, kind: str, subject: str, *, key: str = "", ics: str = "", **extra
 ) -> OutboundEmail:
+    return store_prepared(
+        _prepare_to_attendee(registration, kind, subject, key=key, ics=ics, **extra)
+    )
+
+
+def _prepare_to_attendee(
+    registration: Registration, kind: str, subject: str, *, key: str = "", ics: str = "", **extra
+) -> OutboundEmail:
     event = registration.event
-    return _store(
+    return _prepare(
         kind=kind,
         key=key or f"{kind}:{registration.pk}",
         to_email=registration.email,
@@ -151,17 +168,24 @@ def _to_attendee(
 
 def queue_registration_email(registration: Registration) -> OutboundEmail:
     """The confirmation with a calendar invitation, or the waiting-list notice."""
+    return store_prepared(prepare_registration_email(registration))
+
+
+def prepare_registration_email(registration: Registration) -> OutboundEmail:
+    """Write the email for ``registration``'s status, to be stored with the registration."""
     title = single_line(registration.event.title)
     if registration.status == Status.WAITLISTED:
-        return _to_attendee(
+        return _prepare_to_attendee(
             registration,
             Kind.WAITLISTED,
             _("You are on the waiting list: %(title)s") % {"title": title},
+            key=f"{Kind.WAITLISTED}:{registration.calendar_uid}",
         )
-    return _to_attendee(
+    return _prepare_to_attendee(
         registration,
         Kind.CONFIRMATION,
         _("Your place is confirmed: %(title)s") % {"title": title},
+        key=f"{Kind.CONFIRMATION}:{registration.calendar_uid}",
         ics=_invitation(registration),
     )
 

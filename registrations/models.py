@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -96,6 +97,12 @@ class Registration(models.Model):
 
     def get_absolute_url(self):
         return reverse("registrations:manage", kwargs={"token": self.token})
+
+    @property
+    def calendar_uid(self) -> str:
+        """The same for this registration in every calendar file, and known before it is
+        saved; derived from the token without revealing it."""
+        return "registration-" + hashlib.sha256(self.token.encode()).hexdigest()[:32]
 
     @property
     def is_active(self) -> bool:

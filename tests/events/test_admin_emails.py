@@ -91,7 +91,7 @@ def test_event_time_change_emails_active_registrations_with_updated_invitation(
     assert "When: Wednesday 6 October 2027, 11:00–12:30 (Europe/Madrid, CEST)" in confirmed.body
     (vevent,) = icalendar.Calendar.from_ical(confirmed.attachments[0][1]).events
     assert vevent.start == datetime(2027, 10, 6, 11, 0, tzinfo=MADRID)
-    assert str(vevent["uid"]).startswith(f"registration-{attendees['confirmed'].pk}@")
+    assert str(vevent["uid"]).startswith(f"{attendees['confirmed'].calendar_uid}@")
     assert vevent["sequence"] >= 3600
     assert by_address["grace@example.org"].attachments == []
 

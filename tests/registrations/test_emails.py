@@ -85,7 +85,7 @@ def test_confirmation_invitation_parses_with_stable_uid_and_event_timezone(
     assert mailoutbox[0].attachments[0][2] == "text/calendar; method=REQUEST"
     assert calendar["method"] == "REQUEST"
     (vevent,) = calendar.events
-    assert str(vevent["uid"]) == f"registration-{registration.pk}@events.example.org"
+    assert str(vevent["uid"]) == f"{registration.calendar_uid}@events.example.org"
     assert vevent["dtstart"].params["TZID"] == "Europe/Madrid"
     assert vevent.start == datetime(2027, 10, 6, 10, 0, tzinfo=MADRID)
     assert vevent.end == datetime(2027, 10, 6, 12, 30, tzinfo=MADRID)
@@ -133,10 +133,10 @@ def test_cancellation_confirmed_and_next_person_promoted_with_invitation(
     )
     cancel_calendar = invitation(cancelled)
     assert cancel_calendar["method"] == "CANCEL"
-    assert str(cancel_calendar.events[0]["uid"]).startswith(f"registration-{first.pk}@")
+    assert str(cancel_calendar.events[0]["uid"]).startswith(f"{first.calendar_uid}@")
     promoted = by_recipient["Grace Hopper <grace@example.org>"]
     assert promoted.subject == "A place is now yours: AI procurement & public participation"
-    assert str(invitation(promoted).events[0]["uid"]).startswith(f"registration-{waiting.pk}@")
+    assert str(invitation(promoted).events[0]["uid"]).startswith(f"{waiting.calendar_uid}@")
 
 
 def test_registration_resubmitted_queues_one_confirmation(vitoria, run_worker, mailoutbox):

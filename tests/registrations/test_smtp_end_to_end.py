@@ -62,7 +62,7 @@ def test_confirmation_reaches_smtp_server_through_db_worker(event, smtp_server, 
     assert attachment.get_content_type() == "text/calendar"
     assert attachment.get_param("method") == "REQUEST"
     calendar = icalendar.Calendar.from_ical(attachment.get_content())
-    assert str(calendar.events[0]["uid"]).startswith(f"registration-{registration.pk}@")
+    assert str(calendar.events[0]["uid"]).startswith(f"{registration.calendar_uid}@")
 
     run_worker()
     assert len(smtp_server.envelopes) == 1

@@ -321,9 +321,9 @@ def test_register_post_query_count_constant(client, event, existing, django_asse
     Event.objects.filter(pk=event.pk).update(capacity=None)
     RegistrationFactory.create_batch(existing, event=event)
 
-    # The event and its questions; then, in one transaction (a savepoint within the test's
-    # own): lock, duplicate check, counts, insert, and the confirmation: the organiser
-    # (reply-to and invitation), the email and its task.
+    # The event and its organiser, its questions, the duplicate check, the counts the email
+    # is written for; then, in one transaction (a savepoint within the test's own): lock,
+    # counts, the registration, its email and the email's task.
     with django_assert_num_queries(11, exact=True):
         response = client.post(register_url(event), form_data())
 

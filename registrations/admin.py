@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from events.models import Event
-from events.permissions import MANAGER_ROLES, OrganiserScopedAdmin, can_manage, is_member
+from events.permissions import OrganiserScopedAdmin, can_manage, is_member
 
 from . import services
 from .forms import DETAIL_FIELDS, no_control_characters
@@ -63,27 +62,18 @@ class QuestionInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).current()
 
-    # The event admin already limits which events a user sees; changing the questions needs
-    # the manager role in one of the event's organisations, as changing the event does.
-    def _manages(self, request, event) -> bool:
-        if not can_manage(request.user):
-            return False
-        if event is None or request.user.is_superuser:
-            return True
-        managed = Event.objects.organised_by_member(request.user, MANAGER_ROLES)
-        return managed.filter(pk=event.pk).exists()
-
+    # The event admin already limits which events a user sees and changes.
     def has_view_permission(self, request, obj=None):
         return is_member(request.user)
 
     def has_add_permission(self, request, obj=None):
-        return self._manages(request, obj)
+        return can_manage(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return self._manages(request, obj)
+        return can_manage(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return self._manages(request, obj)
+        return can_manage(request.user)
 
 
 class AnswerInline(admin.TabularInline):

@@ -62,7 +62,8 @@ class QuestionInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).current()
 
-    # The event admin already limits which events a user sees and changes.
+    # The event admin limits which events a user sees, and Django shows these read-only on
+    # an event the user may not change.
     def has_view_permission(self, request, obj=None):
         return is_member(request.user)
 

@@ -97,6 +97,7 @@ def wrk(url: str, *, seconds: int, connections: int, script: str | None = None) 
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script:
         command[1:1] = ["-s", script]
+        command += ["--", f"r{time.monotonic_ns()}"]
     output = run(command)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)

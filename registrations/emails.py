@@ -93,36 +93,34 @@ def render(template: str, context: dict) -> tuple[str, str]:
     return text, render_to_string(f"emails/{template}.html", context)
 
 
-def _store(**email) -> OutboundEmail:
-    """Store one email and queue it. A second email with the same key is refused by the
-    database (IntegrityError), which is how a reminder is never queued twice."""
-    return store_prepared(_prepare(**email))
+def _store(*, template: str, context: dict, ics: str = "", **envelope) -> OutboundEmail:
+    """Write one email, store it and queue it. A second email with the same key is refused
+    by the database (IntegrityError), which is how a reminder is never queued twice."""
+    email = _envelope(**envelope)
+    email.body_text, email.body_html = render(template, context)
+    email.calendar = ics
+    return _store_envelope(email)
 
 
-def store_prepared(email: OutboundEmail) -> OutboundEmail:
-    """Store and queue an email written earlier, in the caller's transaction."""
+def _store_envelope(email: OutboundEmail) -> OutboundEmail:
     email.save(force_insert=True)
     enqueue_delivery(email)
     return email
 
 
-def _prepare(
+def _envelope(
     *,
     kind: str,
     key: str,
     to_email: str,
     to_name: str,
     subject: str,
-    template: str,
-    context: dict,
     event: Event | None = None,
     registration: Registration | None = None,
-    ics: str = "",
 ) -> OutboundEmail:
-    """Write one email, not yet stored."""
+    """Who an email goes to and what it is about, without its text."""
     if "\r" in to_email or "\n" in to_email:
         raise ValueError("An email address cannot contain a line break.")
-    text, html = render(template, context)
     return OutboundEmail(
         kind=kind,
         key=key,
@@ -132,9 +130,6 @@ def _prepare(
         recipient_name=single_line(to_name),
         reply_to=event.organiser.contact_email if event else "",
         subject=single_line(subject)[:300],
-        body_text=text,
-        body_html=html,
-        calendar=ics,
         message_id=f"<{uuid.uuid4().hex}@{calendar.site_domain()}>",
         next_attempt_at=timezone.now(),
     )
@@ -143,16 +138,8 @@ def _prepare(
 def _to_attendee(
     registration: Registration, kind: str, subject: str, *, key: str = "", ics: str = "", **extra
 ) -> OutboundEmail:
-    return store_prepared(
-        _prepare_to_attendee(registration, kind, subject, key=key, ics=ics, **extra)
-    )
-
-
-def _prepare_to_attendee(
-    registration: Registration, kind: str, subject: str, *, key: str = "", ics: str = "", **extra
-) -> OutboundEmail:
     event = registration.event
-    return _prepare(
+    return _store(
         kind=kind,
         key=key or f"{kind}:{registration.pk}",
         to_email=registration.email,
@@ -167,27 +154,37 @@ def _prepare_to_attendee(
 
 
 def queue_registration_email(registration: Registration) -> OutboundEmail:
-    """The confirmation with a calendar invitation, or the waiting-list notice."""
-    return store_prepared(prepare_registration_email(registration))
+    """The confirmation with a calendar invitation, or the waiting-list notice.
 
-
-def prepare_registration_email(registration: Registration) -> OutboundEmail:
-    """Write the email for ``registration``'s status, to be stored with the registration."""
+    Stored with the registration but written by the worker when it sends it
+    (``write_registration_email``): registering, under the event's lock, does not wait for
+    templates and calendar files.
+    """
     title = single_line(registration.event.title)
     if registration.status == Status.WAITLISTED:
-        return _prepare_to_attendee(
-            registration,
-            Kind.WAITLISTED,
-            _("You are on the waiting list: %(title)s") % {"title": title},
-            key=f"{Kind.WAITLISTED}:{registration.calendar_uid}",
-        )
-    return _prepare_to_attendee(
-        registration,
-        Kind.CONFIRMATION,
-        _("Your place is confirmed: %(title)s") % {"title": title},
-        key=f"{Kind.CONFIRMATION}:{registration.calendar_uid}",
-        ics=_invitation(registration),
+        kind, subject = Kind.WAITLISTED, _("You are on the waiting list: %(title)s")
+    else:
+        kind, subject = Kind.CONFIRMATION, _("Your place is confirmed: %(title)s")
+    email = _envelope(
+        kind=kind,
+        key=f"{kind}:{registration.pk}",
+        to_email=registration.email,
+        to_name=registration.name,
+        subject=subject % {"title": title},
+        event=registration.event,
+        registration=registration,
     )
+    return _store_envelope(email)
+
+
+def write_registration_email(email: OutboundEmail) -> None:
+    """Write the text of an email that ``queue_registration_email`` left unwritten."""
+    registration = email.registration
+    context = _context(registration.event, registration)
+    email.body_text, email.body_html = render(email.kind, context)
+    if email.kind == Kind.CONFIRMATION:
+        email.calendar = _invitation(registration)
+    email.save(update_fields=["body_text", "body_html", "calendar"])
 
 
 def queue_promotion_email(registration: Registration) -> OutboundEmail:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from events.models import Event
 
 from . import emails
-from .models import Answer, OutboundEmail, Question, Registration, registration_counts
+from .models import Answer, Question, Registration, registration_counts
 
 State = Event.RegistrationState
 Status = Registration.Status
@@ -74,7 +74,10 @@ def refusal_message(event: Event, state: str, now: datetime | None = None) -> st
 
 
 def _locked_event(event: Event) -> Event:
-    return Event.objects.select_for_update().get(pk=event.pk)
+    # Only the event's row is locked; its organiser comes along for the emails.
+    return (
+        Event.objects.select_for_update(of=("self",)).select_related("organiser").get(pk=event.pk)
+    )
 
 
 def register(
@@ -113,19 +116,8 @@ def register(
     registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
     existing = active_registration_for(event, registration.email)
     if existing is None:
-        # The email is written now, for the status the event suggests without a lock, since
-        # writing it under the lock would make everyone else wait for it. The rare guess that
-        # turns out wrong under the lock is written again there.
-        counts = registration_counts(event)
-        state = event.registration_state(
-            confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
-        )
-        email = None
-        if state in (State.OPEN, State.WAITLIST):
-            registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
-            email = emails.prepare_registration_email(registration)
         try:
-            return _claim_place(registration, email, now=now, answers=answers or {})
+            return _claim_place(registration, now=now, answers=answers or {})
         except IntegrityError:
             # The same address was registered for this event a moment ago.
             existing = active_registration_for(event, registration.email)
@@ -149,11 +141,7 @@ def active_registration_for(event: Event, email: str) -> Registration | None:
 
 @transaction.atomic
 def _claim_place(
-    registration: Registration,
-    email: OutboundEmail | None,
-    *,
-    now: datetime,
-    answers: dict[Question, str],
+    registration: Registration, *, now: datetime, answers: dict[Question, str]
 ) -> Registration:
     event = _locked_event(registration.event)
     counts = registration_counts(event)
@@ -163,14 +151,11 @@ def _claim_place(
     if state not in (State.OPEN, State.WAITLIST):
         raise RegistrationRefused(refusal_message(event, state, now), code=state)
 
-    status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
-    if email is None or status != registration.status:
-        registration.status = status
-        email = emails.prepare_registration_email(registration)
     registration.event = event
+    registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
     registration.save(force_insert=True)
     _store_answers(registration, {question: value for question, value in answers.items() if value})
-    emails.store_prepared(email)
+    emails.queue_registration_email(registration)
     return registration
 
 

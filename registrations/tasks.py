@@ -94,6 +94,10 @@ def deliver(email_id: int, now: datetime | None = None) -> str:
     email = _claim(email_id, now)
     if email is None:
         return "skipped"
+    if not email.body_text:
+        from .emails import write_registration_email  # here: emails imports this module
+
+        write_registration_email(email)
     try:
         build_message(email).send()
     except Exception as error:

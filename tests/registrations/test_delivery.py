@@ -136,3 +136,22 @@ def test_email_of_killed_worker_queued_again_and_sent_once(event, run_worker, ma
     assert len(mailoutbox) == 1
     email = OutboundEmail.objects.get()
     assert (email.status, email.attempts) == (Status.SENT, 2)
+
+
+def test_registration_email_written_by_the_worker_once(event, refusing_server, run_worker):
+    refusing_server.refusals = 1
+    registration = services.register(
+        event=event, name="Ada <b>Lovelace</b>", email="ada@example.org"
+    )
+    stored = OutboundEmail.objects.get(registration=registration)
+    text_when_registered = stored.body_text
+
+    run_worker()  # the mail server refuses: written, not sent
+    stored.refresh_from_db()
+    written = (stored.body_text, stored.body_html, stored.calendar)
+
+    assert text_when_registered == ""
+    assert "Ada <b>Lovelace</b>" in written[0]
+    assert "Ada &lt;b&gt;Lovelace&lt;/b&gt;" in written[1]
+    assert "BEGIN:VCALENDAR" in written[2]
+    assert stored.status == Status.QUEUED

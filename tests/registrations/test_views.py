@@ -321,10 +321,10 @@ def test_register_post_query_count_constant(client, event, existing, django_asse
     Event.objects.filter(pk=event.pk).update(capacity=None)
     RegistrationFactory.create_batch(existing, event=event)
 
-    # The event and its organiser, its questions, the duplicate check, the counts the email
-    # is written for; then, in one transaction (a savepoint within the test's own): lock,
-    # counts, the registration, its email and the email's task.
-    with django_assert_num_queries(11, exact=True):
+    # The event and its organiser, its questions, the duplicate check; then, in one
+    # transaction (a savepoint within the test's own): lock, counts, the registration, its
+    # email and the email's task.
+    with django_assert_num_queries(10, exact=True):
         response = client.post(register_url(event), form_data())
 
     assert response.status_code == 302

@@ -12,9 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations import emails, services
-from registrations.admin import RegistrationInline
-from registrations.exports import attendees_csv_response
+from registrations import admin_views, emails, services
+from registrations.admin import QuestionInline, RegistrationInline
 from registrations.forms import OrganiserMessageForm
 from registrations.models import Registration, with_registration_counts
 
@@ -104,7 +103,7 @@ class EventAdmin(OrganiserScopedAdmin):
     filter_horizontal = ["co_organisers", "topics"]
     date_hierarchy = "starts_at"
     readonly_fields = ["registration_overview", "source_file"]
-    inlines = [RegistrationInline]
+    inlines = [QuestionInline, RegistrationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "summary", "description", "topics"]}),
         (_("Review"), {"fields": ["needs_review", "review_notes", "source_file"]}),
@@ -227,13 +226,28 @@ class EventAdmin(OrganiserScopedAdmin):
             _("Download the attendee list (CSV)"),
         )
 
+    # Organiser pages of one event: (address after the event's, view, name, needs a manager).
+    EVENT_PAGES = [
+        ("attendees.csv", admin_views.attendees_csv, "attendees_csv", False),
+        ("attendees.xlsx", admin_views.attendees_xlsx, "attendees_xlsx", False),
+        ("export/", admin_views.export, "export", False),
+        ("sign-in-sheet/", admin_views.sign_in_sheet, "sign_in_sheet", False),
+        ("catering/", admin_views.catering, "catering", False),
+        ("dashboard/", admin_views.dashboard, "dashboard", False),
+        ("checkin/", admin_views.checkin, "checkin", True),
+        ("checkin/walk-in/", admin_views.walk_in, "walk_in", True),
+        ("checkin/<int:registration_id>/", admin_views.checkin_entry, "checkin_entry", True),
+    ]
+
     def get_urls(self):
         return [
             path(
-                "<path:object_id>/attendees.csv",
-                self.admin_site.admin_view(self.attendees_csv),
-                name="events_event_attendees_csv",
-            ),
+                f"<int:object_id>/{route}",
+                self.admin_site.admin_view(self._event_page(view, manager_only)),
+                name=f"events_event_{name}",
+            )
+            for route, view, name, manager_only in self.EVENT_PAGES
+        ] + [
             path(
                 "<path:object_id>/message/",
                 self.admin_site.admin_view(self.message_attendees),
@@ -242,9 +256,25 @@ class EventAdmin(OrganiserScopedAdmin):
             *super().get_urls(),
         ]
 
-    def attendees_csv(self, request, object_id):
-        event = get_object_or_404(self.get_queryset(request), pk=object_id)
-        return attendees_csv_response(event)
+    def _event_page(self, view, manager_only: bool):
+        """Open ``view`` on an event of the user's organisations only: 404 for any other."""
+
+        def scoped(request, object_id, **kwargs):
+            event = get_object_or_404(self.get_queryset(request), pk=object_id)
+            if manager_only and not self.has_change_permission(request, event):
+                raise PermissionDenied
+
+            def admin_context():
+                return {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "original": event,
+                    "event": event,
+                }
+
+            return view(request, event, admin_context, **kwargs)
+
+        return scoped
 
     def message_attendees(self, request, object_id):
         """Write to the event's attendees: a preview with the number of recipients, then send."""

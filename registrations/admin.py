@@ -1,16 +1,17 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from events.permissions import OrganiserScopedAdmin, is_member
+from events.permissions import OrganiserScopedAdmin, can_manage, is_member
 
 from . import services
 from .forms import DETAIL_FIELDS, no_control_characters
-from .models import OrganiserMessage, OutboundEmail, Registration
+from .models import Answer, OrganiserMessage, OutboundEmail, Question, Registration
 
 Status = Registration.Status
 
@@ -26,6 +27,66 @@ class RegistrationInline(admin.TabularInline):
     ordering = ["status", "created_at"]
 
     # Shown on event pages the organiser may already see; changes go through the actions.
+    def has_view_permission(self, request, obj=None):
+        return is_member(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class QuestionFormSet(forms.BaseInlineFormSet):
+    def delete_existing(self, obj, commit=True):
+        # A question people answered is archived, so their answers stay in the exports.
+        if commit:
+            services.remove_question(question=obj)
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    formset = QuestionFormSet
+    fields = ["position", "label", "kind", "required", "help_text", "options"]
+    extra = 0
+    ordering = ["position", "pk"]
+    verbose_name = gettext_lazy("registration question")
+    verbose_name_plural = gettext_lazy(
+        "Registration questions (asked after name, email, organisation, role, access needs "
+        "and dietary requirements)"
+    )
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 28})},
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).current()
+
+    # The event admin limits which events a user sees, and Django shows these read-only on
+    # an event the user may not change.
+    def has_view_permission(self, request, obj=None):
+        return is_member(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return can_manage(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_manage(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_manage(request.user)
+
+
+class AnswerInline(admin.TabularInline):
+    """The attendee's answers, as they gave them; attendees change them from their own page."""
+
+    model = Answer
+    fields = ["question_label", "value"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
     def has_view_permission(self, request, obj=None):
         return is_member(request.user)
 
@@ -69,6 +130,7 @@ class CancelForm(forms.Form):
 @admin.register(Registration)
 class RegistrationAdmin(OrganiserScopedAdmin):
     form = RegistrationAdminForm
+    inlines = [AnswerInline]
     list_display = [
         "name",
         "email",

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Registration
+from .models import YES_NO_LABELS, Question, Registration
 
 DETAIL_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
 
@@ -16,7 +16,82 @@ def no_control_characters(value: str) -> None:
         raise ValidationError(_("Please use a single line without line breaks or tabs."))
 
 
-class AttendeeDetailsForm(forms.ModelForm):
+def normalise_email(email: str) -> str:
+    """The domain of an address is case-insensitive; the part before the @ is kept as typed."""
+    local, _at, domain = email.strip().rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def question_field(question: Question) -> forms.Field:
+    """The form field that asks ``question`` and checks the answer by its type."""
+    Kind = Question.Kind
+    common = {
+        "label": question.label,
+        "help_text": question.help_text,
+        "required": question.required,
+    }
+    choices = [(option, option) for option in question.option_list]
+    if question.kind == Kind.SHORT_TEXT:
+        return forms.CharField(max_length=500, validators=[no_control_characters], **common)
+    if question.kind == Kind.LONG_TEXT:
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if question.kind == Kind.RADIO:
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if question.kind == Kind.SELECT:
+        return forms.ChoiceField(choices=[("", _("Choose…")), *choices], **common)
+    if question.kind == Kind.CHECKBOXES:
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if question.kind == Kind.YES_NO:
+        # Two buttons, not one checkbox: "required" means an answer either way.
+        return forms.TypedChoiceField(
+            choices=list(YES_NO_LABELS.items()),
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            widget=forms.RadioSelect,
+            **common,
+        )
+    if question.kind == Kind.NUMBER:
+        return forms.DecimalField(
+            max_digits=15,
+            decimal_places=4,
+            widget=forms.NumberInput(attrs={"step": "any"}),
+            **common,
+        )
+    if question.kind == Kind.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if question.kind == Kind.EMAIL:
+        return forms.EmailField(**common)
+    if question.kind == Kind.URL:
+        return forms.URLField(max_length=500, assume_scheme="https", **common)
+    raise ValueError(f"Unknown question type {question.kind!r}")
+
+
+class QuestionsMixin:
+    """Adds one field per question of the event, after the core fields, with stored answers."""
+
+    def add_questions(self, questions, answers=None) -> None:
+        self.questions = list(questions)
+        stored = {answer.question_id: answer.value for answer in answers or ()}
+        for question in self.questions:
+            self.fields[question.field_name] = question_field(question)
+            if question.pk in stored:
+                self.initial[question.field_name] = question.from_storage(stored[question.pk])
+
+    def question_fields(self):
+        return [self[question.field_name] for question in self.questions]
+
+    def answers(self, *, changed_only: bool = False) -> dict[Question, str]:
+        """Each question with its answer as stored text ("" for no answer)."""
+        return {
+            question: question.to_storage(self.cleaned_data.get(question.field_name))
+            for question in self.questions
+            if not changed_only or question.field_name in self.changed_data
+        }
+
+
+class AttendeeDetailsForm(QuestionsMixin, forms.ModelForm):
     """The details an attendee gives and can later change from their personal link."""
 
     class Meta:
@@ -46,15 +121,14 @@ class AttendeeDetailsForm(forms.ModelForm):
             "dietary_requirements": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, questions=(), answers=(), **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("name", "organisation", "role"):
             self.fields[name].validators.append(no_control_characters)
+        self.add_questions(questions, answers)
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        local, _at, domain = email.rpartition("@")
-        return f"{local}@{domain.lower()}"
+        return normalise_email(self.cleaned_data["email"])
 
     def _post_clean(self):
         # The service checks uniqueness under the event lock; the form only checks input.
@@ -94,9 +168,10 @@ class RegistrationForm(AttendeeDetailsForm):
             raise ValidationError(_("Please leave this field empty."))
         return ""
 
-    def service_arguments(self) -> dict[str, str]:
+    def service_arguments(self) -> dict:
         arguments = {name: self.cleaned_data[name] for name in DETAIL_FIELDS}
         arguments["submission_key"] = self.cleaned_data.get("submission_key") or ""
+        arguments["answers"] = self.answers()
         return arguments
 
 
@@ -128,3 +203,73 @@ class OrganiserMessageForm(forms.Form):
     include_waitlisted = forms.BooleanField(
         label=_("Also send to the waiting list"), required=False
     )
+
+
+class ExportForm(forms.Form):
+    """Which columns and which registrations go into an export; nothing chosen means all."""
+
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    statuses = forms.MultipleChoiceField(
+        label=_("Registrations"),
+        required=False,
+        choices=Registration.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # Sent by the export page, whose boxes start ticked: there, an empty choice is a mistake.
+    chosen = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, export_columns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["columns"].choices = [(column.key, column.title) for column in export_columns]
+        self.initial.setdefault("columns", [column.key for column in export_columns])
+        self.initial.setdefault("statuses", Registration.Status.values)
+        self.initial.setdefault("chosen", True)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("chosen"):
+            if not cleaned.get("columns"):
+                self.add_error("columns", _("Choose at least one column."))
+            if not cleaned.get("statuses"):
+                self.add_error("statuses", _("Choose at least one kind of registration."))
+        return cleaned
+
+    def export_arguments(self) -> dict:
+        return {
+            "columns": self.cleaned_data["columns"] or None,
+            "statuses": self.cleaned_data["statuses"] or None,
+        }
+
+
+class WalkInForm(forms.Form):
+    """Someone who turns up without a place, registered and checked in at the door."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        validators=[no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("Needed for the record and to send them event updates."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, required=False, validators=[no_control_characters]
+    )
+    privacy_consent = forms.BooleanField(
+        label=_("They agreed to the privacy notice."),
+        error_messages={"required": _("Ask them to agree to the privacy notice first.")},
+    )
+    allow_over_capacity = forms.BooleanField(
+        label=_("Let them in over capacity"),
+        required=False,
+        help_text=_("Only if the venue has room: the event may already be full."),
+    )
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from events.models import Event
 
 from . import emails
-from .models import Registration, registration_counts
+from .models import Answer, Question, Registration, registration_counts
 
 State = Event.RegistrationState
 Status = Registration.Status
@@ -90,9 +90,13 @@ def register(
     access_needs: str = "",
     dietary_requirements: str = "",
     submission_key: str = "",
+    answers: dict[Question, str] | None = None,
     now: datetime | None = None,
 ) -> Registration:
-    """Give ``email`` a place, or a place on the waiting list, if the event allows it now."""
+    """Give ``email`` a place, or a place on the waiting list, if the event allows it now.
+
+    ``answers`` are the event's questions with their answers as stored text.
+    """
     now = now or timezone.now()
     registration = Registration(
         event=event,
@@ -110,7 +114,7 @@ def register(
     # and inserting; a second registration of the address is refused by the unique index.
     registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
     try:
-        return _claim_place(registration, now=now)
+        return _claim_place(registration, now=now, answers=answers or {})
     except IntegrityError:
         existing = active_registration_for(event, registration.email)
         if existing is None:
@@ -137,7 +141,9 @@ def active_registration_for(event: Event, email: str) -> Registration | None:
 
 
 @transaction.atomic
-def _claim_place(registration: Registration, *, now: datetime) -> Registration:
+def _claim_place(
+    registration: Registration, *, now: datetime, answers: dict[Question, str]
+) -> Registration:
     event = _locked_event(registration.event)
     counts = registration_counts(event)
     state = event.registration_state(
@@ -149,13 +155,40 @@ def _claim_place(registration: Registration, *, now: datetime) -> Registration:
     registration.event = event
     registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
     registration.save(force_insert=True)
+    _store_answers(registration, {question: value for question, value in answers.items() if value})
     emails.queue_registration_email(registration)
     return registration
 
 
+def _store_answers(registration: Registration, answers: dict[Question, str]) -> None:
+    """Keep each answer with the question's wording; an empty answer removes the stored one."""
+    given = {question: value for question, value in answers.items() if value != ""}
+    emptied = [question.pk for question, value in answers.items() if value == ""]
+    if emptied:
+        Answer.objects.filter(registration=registration, question__in=emptied).delete()
+    if not given:
+        return
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                registration=registration,
+                question=question,
+                question_label=question.label,
+                value=value,
+            )
+            for question, value in given.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["registration", "question"],
+        update_fields=["question_label", "value", "updated_at"],
+    )
+
+
 @transaction.atomic
-def update_details(*, registration: Registration, **fields: str) -> Registration:
-    """Change an attendee's own details; the email stays unique within the event."""
+def update_details(
+    *, registration: Registration, answers: dict[Question, str] | None = None, **fields: str
+) -> Registration:
+    """Change an attendee's own details and answers; the email stays unique within the event."""
     allowed = {"name", "email", "organisation", "role", "access_needs", "dietary_requirements"}
     unknown = set(fields) - allowed
     if unknown:
@@ -173,6 +206,8 @@ def update_details(*, registration: Registration, **fields: str) -> Registration
             registration.save()
     except IntegrityError as error:
         raise AlreadyRegistered() from error
+    if answers:
+        _store_answers(registration, answers)
     return registration
 
 
@@ -255,3 +290,112 @@ def erase(*, registration: Registration, now: datetime | None = None) -> list[Re
 def fill_free_places(*, event: Event, now: datetime | None = None) -> list[Registration]:
     """Promote waiting people into places freed by a change of capacity."""
     return _promote_waitlisted(_locked_event(event), now=now or timezone.now())
+
+
+@transaction.atomic
+def remove_question(*, question: Question, now: datetime | None = None) -> None:
+    """Delete a question nobody answered; archive one with answers, which stay in exports."""
+    if question.answers.exists():
+        question.archived_at = now or timezone.now()
+        question.save(update_fields=["archived_at"])
+    else:
+        question.delete()
+
+
+@transaction.atomic
+def check_in(*, registration: Registration, now: datetime | None = None) -> Registration:
+    """Mark a confirmed attendee as arrived. A second tap keeps the first arrival time."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Status.CANCELLED:
+        raise RegistrationRefused(
+            _("%(name)s cancelled this registration, so there is no place to check in to.")
+            % {"name": registration.name},
+            code="cancelled",
+        )
+    if registration.status == Status.WAITLISTED:
+        raise RegistrationRefused(
+            _(
+                "%(name)s is on the waiting list and has no place. Give them a place from the "
+                "registrations first, if there is room."
+            )
+            % {"name": registration.name},
+            code="waitlisted",
+        )
+    if registration.checked_in_at is None:
+        registration.checked_in_at = now or timezone.now()
+        registration.save(update_fields=["checked_in_at", "updated_at"])
+    return registration
+
+
+@transaction.atomic
+def undo_check_in(*, registration: Registration) -> Registration:
+    """Take back a check-in made by mistake."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.checked_in_at is not None:
+        registration.checked_in_at = None
+        registration.save(update_fields=["checked_in_at", "updated_at"])
+    return registration
+
+
+def register_walk_in(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    organisation: str = "",
+    allow_over_capacity: bool = False,
+    now: datetime | None = None,
+) -> Registration:
+    """Register someone who turns up at the door and check them in at once.
+
+    The registration window does not apply at the door; capacity does, unless the organiser
+    lets the person in over capacity.
+    """
+    now = now or timezone.now()
+    registration = Registration(
+        event=event,
+        name=name,
+        email=email,
+        organisation=organisation,
+        privacy_consent_at=now,
+        privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+        status=Status.CONFIRMED,
+        checked_in_at=now,
+    )
+    registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
+    duplicate = RegistrationRefused(
+        _("This email address is already registered for this event: find the person in the list."),
+        code="duplicate",
+    )
+    try:
+        return _admit_walk_in(
+            registration, allow_over_capacity=allow_over_capacity, refusal=duplicate
+        )
+    except IntegrityError as error:
+        raise duplicate from error
+
+
+@transaction.atomic
+def _admit_walk_in(
+    registration: Registration, *, allow_over_capacity: bool, refusal: RegistrationRefused
+) -> Registration:
+    event = _locked_event(registration.event)
+    if event.status == Event.Status.CANCELLED:
+        raise RegistrationRefused(_("This event was cancelled."), code="cancelled")
+    if active_registration_for(event, registration.email) is not None:
+        raise refusal
+    confirmed = registration_counts(event)["confirmed"]
+    if not allow_over_capacity and event.capacity is not None and confirmed >= event.capacity:
+        raise RegistrationRefused(
+            _(
+                "The event is full: all %(capacity)d places are taken. Tick “Let them in over "
+                "capacity” to register this person anyway."
+            )
+            % {"capacity": event.capacity},
+            code="full",
+        )
+    registration.event = event
+    registration.save(force_insert=True)
+    # Their personal link and calendar invitation, as for anyone who registers.
+    emails.queue_registration_email(registration)
+    return registration

@@ -1,18 +1,21 @@
 import hashlib
 import re
 
+import segno
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from events.views import get_visible_event, registration_summary
 
 from . import services
-from .forms import AttendeeDetailsForm, LostLinkForm, RegistrationForm
+from .forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm, RegistrationForm
 from .models import Registration, registration_counts
 from .tasks import send_personal_links
 
@@ -22,7 +25,7 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     event = get_visible_event(request, slug)
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST or None, questions=event.questions.current())
     if request.method == "POST" and form.is_valid():
         # Whether a place is free is decided by the service, under the event lock.
         try:
@@ -80,10 +83,29 @@ def _waitlist_position(registration: Registration) -> int | None:
     )
 
 
+def _checkin_qr(request, registration: Registration) -> str:
+    """An inline SVG QR code that opens this attendee's check-in entry for an organiser."""
+    if (
+        registration.status != Registration.Status.CONFIRMED
+        or registration.event.status == "cancelled"
+    ):
+        return ""
+    url = request.build_absolute_uri(
+        reverse("admin:events_event_checkin_entry", args=[registration.event_id, registration.pk])
+    )
+    svg = segno.make(url, error="m").svg_inline(scale=5, border=2, title=_("Check-in code"))
+    return mark_safe(svg)  # noqa: S308 - segno builds the SVG from our own URL
+
+
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     registration = get_registration(token)
-    form = AttendeeDetailsForm(request.POST or None, instance=registration)
+    form = AttendeeDetailsForm(
+        request.POST or None,
+        instance=registration,
+        questions=registration.event.questions.current(),
+        answers=registration.answers.all(),
+    )
     if request.method == "POST":
         if not registration.is_active:
             messages.error(
@@ -94,7 +116,12 @@ def manage(request, token):
             try:
                 services.update_details(
                     registration=registration,
-                    **{name: form.cleaned_data[name] for name in form.changed_data},
+                    answers=form.answers(changed_only=True),
+                    **{
+                        name: form.cleaned_data[name]
+                        for name in form.changed_data
+                        if name in DETAIL_FIELDS
+                    },
                 )
             except services.AlreadyRegistered as error:
                 form.add_error("email", error.message)
@@ -111,6 +138,7 @@ def manage(request, token):
             "event": registration.event,
             "form": form,
             "waitlist_position": _waitlist_position(registration),
+            "checkin_qr": _checkin_qr(request, registration),
             "registration": registration_summary(
                 registration.event, registration_counts(registration.event)
             ),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from events.models import Event, Membership, Organiser
-from registrations.models import Registration
+from registrations.models import Question, Registration
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -66,3 +66,12 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     privacy_consent_at = factory.LazyFunction(timezone.now)
     privacy_notice_version = settings.PRIVACY_NOTICE_VERSION
     status = Registration.Status.CONFIRMED
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    event = factory.SubFactory(EventFactory)
+    label = factory.Sequence(lambda n: f"Question {n}")
+    kind = Question.Kind.SHORT_TEXT

@@ -162,6 +162,8 @@ def test_admin_event_times_entered_in_event_timezone(organiser_client, organiser
             "waitlist_enabled": "on",
             "registrations-TOTAL_FORMS": "0",
             "registrations-INITIAL_FORMS": "0",
+            "questions-TOTAL_FORMS": "0",
+            "questions-INITIAL_FORMS": "0",
         },
     )
 
@@ -188,6 +190,8 @@ def test_admin_event_end_before_start_refused(organiser_client, organiser):
             "organiser": organiser.pk,
             "registrations-TOTAL_FORMS": "0",
             "registrations-INITIAL_FORMS": "0",
+            "questions-TOTAL_FORMS": "0",
+            "questions-INITIAL_FORMS": "0",
         },
     )
 
@@ -361,12 +365,13 @@ def event_change_data(client, event, **changes):
         data[f"{name}_0"] = local.strftime("%Y-%m-%d")
         data[f"{name}_1"] = local.strftime("%H:%M")
     data["organiser"] = event.organiser_id
-    inline = page.context["inline_admin_formsets"][0].formset
-    data[f"{inline.prefix}-TOTAL_FORMS"] = inline.total_form_count()
-    data[f"{inline.prefix}-INITIAL_FORMS"] = inline.initial_form_count()
-    for index, registration in enumerate(inline.queryset):
-        data[f"{inline.prefix}-{index}-id"] = registration.pk
-        data[f"{inline.prefix}-{index}-event"] = event.pk
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.total_form_count()
+        data[f"{formset.prefix}-INITIAL_FORMS"] = formset.initial_form_count()
+        for index, form in enumerate(formset.initial_forms):
+            data[f"{formset.prefix}-{index}-id"] = form.instance.pk
+            data[f"{formset.prefix}-{index}-event"] = event.pk
     data.update(changes)
     return data
 

@@ -1,0 +1,324 @@
+"""Organiser pages of one event, reached from its admin page.
+
+Each view receives an event the user may see (``EventAdmin`` looks it up within the user's
+organisations, 404 otherwise, and checks the role the view needs) and ``admin_context``, which
+gives what the admin's templates need; only pages in the admin's frame call it.
+"""
+
+import unicodedata
+from collections import Counter
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.db.models.functions import Lower, TruncDate
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from events.models import Event
+
+from . import services
+from .exports import AttendeeExport, attendees_csv_response, attendees_xlsx_response
+from .forms import ExportForm, WalkInForm
+from .models import Registration
+
+Status = Registration.Status
+CHECKIN_LIST_LIMIT = 100
+
+
+# Exports
+
+
+def _export_form(request, export: AttendeeExport) -> ExportForm:
+    return ExportForm(request.GET or None, export_columns=export.available_columns())
+
+
+def export(request, event: Event, admin_context):
+    """The page to choose columns and statuses; its buttons lead to the downloads."""
+    form = _export_form(request, AttendeeExport(event))
+    return render(
+        request,
+        "admin/events/event/export.html",
+        {**admin_context(), "title": _("Export attendees"), "form": form},
+    )
+
+
+def _download(request, event: Event, admin_context, respond):
+    export = AttendeeExport(event)
+    form = _export_form(request, export)
+    if form.is_bound:
+        if not form.is_valid():
+            return render(
+                request,
+                "admin/events/event/export.html",
+                {**admin_context(), "title": _("Export attendees"), "form": form},
+                status=400,
+            )
+        export.select(**form.export_arguments())
+    return respond(export)
+
+
+def attendees_csv(request, event: Event, admin_context):
+    return _download(request, event, admin_context, attendees_csv_response)
+
+
+def attendees_xlsx(request, event: Event, admin_context):
+    return _download(request, event, admin_context, attendees_xlsx_response)
+
+
+def _name_key(registration: Registration) -> str:
+    # Ángel sorts with the A's whatever the database's collation.
+    letters = unicodedata.normalize("NFKD", registration.name)
+    return "".join(char for char in letters if not unicodedata.combining(char)).casefold()
+
+
+def _confirmed_by_name(event: Event) -> list[Registration]:
+    return sorted(Registration.objects.confirmed().filter(event=event), key=_name_key)
+
+
+def sign_in_sheet(request, event: Event, admin_context):
+    """A printable list to tick people off at the door, sorted by name."""
+    return render(
+        request,
+        "registrations/sign_in_sheet.html",
+        {"event": event, "attendees": _confirmed_by_name(event)},
+    )
+
+
+def _tally(entries: list[tuple[Registration, str]]) -> list[tuple[str, int]]:
+    """How many people wrote the same thing, ignoring case and spacing; most frequent first."""
+    counts = Counter()
+    spelling = {}
+    for _registration, text in entries:
+        key = " ".join(text.split()).casefold()
+        counts[key] += 1
+        spelling.setdefault(key, " ".join(text.split()))
+    return [(spelling[key], count) for key, count in counts.most_common()]
+
+
+def catering(request, event: Event, admin_context):
+    """Dietary requirements and access needs of confirmed attendees, for caterers and the venue."""
+    attendees = _confirmed_by_name(event)
+    dietary = [(person, person.dietary_requirements.strip()) for person in attendees]
+    dietary = [(person, text) for person, text in dietary if text]
+    access = [(person, person.access_needs.strip()) for person in attendees]
+    access = [(person, text) for person, text in access if text]
+    return render(
+        request,
+        "admin/events/event/catering.html",
+        {
+            **admin_context(),
+            "title": _("Catering and access"),
+            "confirmed": len(attendees),
+            "dietary": dietary,
+            "dietary_counts": _tally(dietary),
+            "no_dietary": len(attendees) - len(dietary),
+            "access": access,
+            "access_counts": _tally(access),
+        },
+    )
+
+
+# Check-in at the door
+
+
+def checkin_counts(event: Event) -> dict[str, int]:
+    confirmed = Q(status=Status.CONFIRMED)
+    return Registration.objects.filter(event=event).aggregate(
+        confirmed=Count("pk", filter=confirmed),
+        checked_in=Count("pk", filter=confirmed & Q(checked_in_at__isnull=False)),
+    )
+
+
+def _search(event: Event, query: str):
+    registrations = Registration.objects.filter(event=event)
+    for word in query.split():
+        registrations = registrations.filter(
+            Q(name__icontains=word) | Q(email__icontains=word) | Q(organisation__icontains=word)
+        )
+    return registrations.order_by(Lower("name"), "pk")
+
+
+def _checkin_page(request, event: Event, *, walk_in_form=None, status=200):
+    query = request.GET.get("q", "").strip()[:200]
+    found = list(_search(event, query)[: CHECKIN_LIST_LIMIT + 1])
+    return render(
+        request,
+        "registrations/checkin.html",
+        {
+            "event": event,
+            "query": query,
+            "registrations": found[:CHECKIN_LIST_LIMIT],
+            "more": len(found) > CHECKIN_LIST_LIMIT,
+            "counts": checkin_counts(event),
+            "walk_in_form": walk_in_form or WalkInForm(),
+            "here": _list_url(event, query),
+        },
+        status=status,
+    )
+
+
+def _list_url(event: Event, query: str = "") -> str:
+    url = reverse("admin:events_event_checkin", args=[event.pk])
+    return f"{url}?{urlencode({'q': query})}" if query else url
+
+
+def checkin(request, event: Event, admin_context):
+    """Search as you type, tap to check in; the same page works as plain forms without script."""
+    return _checkin_page(request, event)
+
+
+def _back_to(request, event: Event) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return _list_url(event)
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_entry(request, event: Event, admin_context, registration_id: int):
+    """One attendee's entry: where their QR code leads; check in or undo from here."""
+    registration = get_object_or_404(Registration, event=event, pk=registration_id)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "undo":
+                services.undo_check_in(registration=registration)
+                messages.info(
+                    request, _("%(name)s: check-in undone.") % {"name": registration.name}
+                )
+            else:
+                services.check_in(registration=registration)
+                messages.success(
+                    request, _("%(name)s is checked in.") % {"name": registration.name}
+                )
+        except services.RegistrationRefused as error:
+            messages.error(request, error.message)
+        return redirect(_back_to(request, event))
+    return render(
+        request,
+        "registrations/checkin_entry.html",
+        {
+            "event": event,
+            "registration": registration,
+            "counts": checkin_counts(event),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@require_POST
+def walk_in(request, event: Event, admin_context):
+    form = WalkInForm(request.POST)
+    if form.is_valid():
+        try:
+            registration = services.register_walk_in(
+                event=event,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                organisation=form.cleaned_data["organisation"],
+                allow_over_capacity=form.cleaned_data["allow_over_capacity"],
+            )
+        except services.RegistrationRefused as error:
+            form.add_error("email" if error.code == "duplicate" else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered and checked in.") % {"name": registration.name},
+            )
+            return redirect(_list_url(event, registration.email))
+    return _checkin_page(request, event, walk_in_form=form, status=400)
+
+
+# Dashboard
+
+CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN, CHART_BAR_WIDTH = 640, 200, 30, 40
+
+
+def registrations_by_day(event: Event) -> list[tuple[date, int]]:
+    """New registrations per day in the event's timezone, days without any included."""
+    per_day = dict(
+        Registration.objects.filter(event=event)
+        .annotate(day=TruncDate("created_at", tzinfo=event.tzinfo))
+        .values_list("day")
+        .annotate(count=Count("pk"))
+        .order_by("day")
+        .values_list("day", "count")
+    )
+    if not per_day:
+        return []
+    first, last = min(per_day), max(per_day)
+    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    return [(day, per_day.get(day, 0)) for day in days]
+
+
+def registrations_chart(days: list[tuple[date, int]]) -> dict:
+    """Bars for each day's registrations and a line for the running total, in SVG units."""
+    if not days:
+        return {}
+    plot_width = CHART_WIDTH - 2 * CHART_MARGIN
+    plot_height = CHART_HEIGHT - 2 * CHART_MARGIN
+    total = sum(count for _day, count in days)
+    busiest = max(count for _day, count in days)
+    step = plot_width / len(days)
+    bars, points, running = [], [], 0
+    for index, (day, count) in enumerate(days):
+        running += count
+        height = plot_height * count / busiest
+        x = CHART_MARGIN + index * step
+        width = min(step * 0.8, CHART_BAR_WIDTH)
+        bars.append(
+            {
+                "x": round(x + (step - width) / 2, 1),
+                "y": round(CHART_HEIGHT - CHART_MARGIN - height, 1),
+                "width": round(width, 1),
+                "height": round(height, 1),
+                "day": day,
+                "count": count,
+                "running": running,
+            }
+        )
+        y = CHART_HEIGHT - CHART_MARGIN - plot_height * running / total
+        points.append(f"{round(x + step / 2, 1)},{round(y, 1)}")
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "margin": CHART_MARGIN,
+        "baseline": CHART_HEIGHT - CHART_MARGIN,
+        "right": CHART_WIDTH - CHART_MARGIN,
+        "bars": bars,
+        "line": " ".join(points),
+        "total": total,
+        "busiest": busiest,
+        "first": days[0][0],
+        "last": days[-1][0],
+    }
+
+
+def dashboard(request, event: Event, admin_context):
+    confirmed = Q(status=Status.CONFIRMED)
+    counts = Registration.objects.filter(event=event).aggregate(
+        confirmed=Count("pk", filter=confirmed),
+        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
+        cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+        checked_in=Count("pk", filter=confirmed & Q(checked_in_at__isnull=False)),
+    )
+    capacity_used = None
+    if event.capacity is not None:
+        # An event with no places at all is full.
+        capacity_used = round(100 * counts["confirmed"] / event.capacity) if event.capacity else 100
+    days = registrations_by_day(event)
+    return render(
+        request,
+        "admin/events/event/dashboard.html",
+        {
+            **admin_context(),
+            "title": _("Dashboard"),
+            "counts": counts,
+            "capacity_used": capacity_used,
+            "days": days,
+            "chart": registrations_chart(days),
+        },
+    )

@@ -50,8 +50,11 @@ def event(slug, capacity):
         venue_name="NH Canciller Ayala Vitoria", timezone="Europe/Madrid",
         description="A **Markdown** description with [a link](https://example.org).\\n\\n" * 5,
     )
-ids = {slug: event(slug, capacity).pk for slug, capacity in
-       [("burst", 50), ("sustained", None), ("page", 40), ("pgbench", None)]}
+# Each round registers for events of its own, so that every round starts from the same counts.
+events = [("burst", 50), ("page", 40)]
+for number in range(ROUNDS):
+    events += [(f"sustained-{number}", None), (f"pgbench-{number}", None)]
+ids = {slug: event(slug, capacity).pk for slug, capacity in events}
 page = Event.objects.get(slug="page")
 for i in range(30):
     services.register(event=page, name=f"P {i}", email=f"p{i}@example.org")
@@ -174,7 +177,8 @@ def main() -> None:
     python = [sys.executable, "manage.py"]
     run([*python, "migrate", "--no-input", "-v0"], env=env)
     run([*python, "collectstatic", "--no-input", "-v0"], env=env)
-    ids = json.loads(run([*python, "shell", "-c", CREATE_EVENTS], env=env).strip().splitlines()[-1])
+    create_events = f"ROUNDS = {args.rounds}\n{CREATE_EVENTS}"
+    ids = json.loads(run([*python, "shell", "-c", create_events], env=env).strip().splitlines()[-1])
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -187,7 +191,7 @@ def main() -> None:
     try:
         wait_until_up(url, server)
         report_burst(measure_burst(args, url, ids))
-        rounds = [measure_round(args, url, ids) for _round in range(args.rounds)]
+        rounds = [measure_round(args, url, ids, number) for number in range(args.rounds)]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -212,18 +216,17 @@ def measure_burst(args, url: str, ids: dict) -> dict:
     }
 
 
-def measure_round(args, url: str, ids: dict) -> dict:
+def measure_round(args, url: str, ids: dict, number: int) -> dict:
     """One of each measurement, back to back, so that each ratio compares like with like."""
-    before = registration_rows(args.database, ids["sustained"])
     register = wrk(
-        f"{url}/events/sustained/register/",
+        f"{url}/events/sustained-{number}/register/",
         seconds=args.duration,
         connections=args.connections,
         script=str(ROOT / "bench" / "register.lua"),
     )
-    register["saved"] = registration_rows(args.database, ids["sustained"]) - before
+    register["saved"] = registration_rows(args.database, ids[f"sustained-{number}"])
     ceiling = pgbench(
-        args.database, ids["pgbench"], seconds=args.duration, clients=args.connections
+        args.database, ids[f"pgbench-{number}"], seconds=args.duration, clients=args.connections
     )
     page = {"seconds": args.page_duration, "connections": args.connections}
     return {

@@ -160,21 +160,35 @@ def queue_registration_email(registration: Registration) -> OutboundEmail:
     (``write_registration_email``): registering, under the event's lock, does not wait for
     templates and calendar files.
     """
+    email = _envelope(
+        to_email=registration.email,
+        to_name=registration.name,
+        event=registration.event,
+        registration=registration,
+        **_registration_email_kind(registration),
+    )
+    return _store_envelope(email)
+
+
+def readdress_registration_email(email: OutboundEmail, registration: Registration) -> None:
+    """Make a registration's unsent email match the status it ended up with."""
+    kind = _registration_email_kind(registration)
+    OutboundEmail.objects.filter(pk=email.pk).update(**kind)
+    for field, value in kind.items():
+        setattr(email, field, value)
+
+
+def _registration_email_kind(registration: Registration) -> dict[str, str]:
     title = single_line(registration.event.title)
     if registration.status == Status.WAITLISTED:
         kind, subject = Kind.WAITLISTED, _("You are on the waiting list: %(title)s")
     else:
         kind, subject = Kind.CONFIRMATION, _("Your place is confirmed: %(title)s")
-    email = _envelope(
-        kind=kind,
-        key=f"{kind}:{registration.pk}",
-        to_email=registration.email,
-        to_name=registration.name,
-        subject=subject % {"title": title},
-        event=registration.event,
-        registration=registration,
-    )
-    return _store_envelope(email)
+    return {
+        "kind": kind,
+        "key": f"{kind}:{registration.pk}",
+        "subject": single_line(subject % {"title": title})[:300],
+    }
 
 
 def write_registration_email(email: OutboundEmail) -> None:

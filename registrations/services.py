@@ -113,6 +113,7 @@ def register(
     # Input is checked before the lock is taken, so that the lock is held only for counting
     # and inserting; a second registration of the address is refused by the unique index.
     registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
+    registration.status = _likely_status(event, now)
     try:
         return _claim_place(registration, now=now, answers=answers or {})
     except IntegrityError:
@@ -144,20 +145,41 @@ def active_registration_for(event: Event, email: str) -> Registration | None:
 def _claim_place(
     registration: Registration, *, now: datetime, answers: dict[Question, str]
 ) -> Registration:
-    event = _locked_event(registration.event)
+    """Save the registration, with the status it likely gets, its answers and its email; then
+    settle its status under the event's lock.
+
+    Other transactions cannot see these rows before this one commits, so they are written
+    before the lock is taken: the lock is held only to count the places and settle.
+    """
+    event = registration.event
+    registration.save(force_insert=True)  # a second registration of the address fails here
+    _store_answers(registration, {question: value for question, value in answers.items() if value})
+    email = emails.queue_registration_email(registration)
+
+    event = _locked_event(event)
     counts = registration_counts(event)
+    counts[registration.status] -= 1  # not this registration itself
     state = event.registration_state(
         confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
     )
     if state not in (State.OPEN, State.WAITLIST):
         raise RegistrationRefused(refusal_message(event, state, now), code=state)
-
+    status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
+    if status != registration.status:
+        registration.status = status
+        registration.save(update_fields=["status", "updated_at"])
+        emails.readdress_registration_email(email, registration)
     registration.event = event
-    registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
-    registration.save(force_insert=True)
-    _store_answers(registration, {question: value for question, value in answers.items() if value})
-    emails.queue_registration_email(registration)
     return registration
+
+
+def _likely_status(event: Event, now: datetime) -> str:
+    """The status a registration would get now, read without the lock; settled under it."""
+    counts = registration_counts(event)
+    state = event.registration_state(
+        confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
+    )
+    return Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
 
 
 def _store_answers(registration: Registration, answers: dict[Question, str]) -> None:

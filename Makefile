@@ -10,7 +10,7 @@ RUN_ENV := DEBUG=1 HTTPS_ONLY=0
 # The demo sends its email from the web process, to the console: no worker needed.
 DEMO_ENV := $(RUN_ENV) SEND_EMAIL_IMMEDIATELY=1
 
-.PHONY: run test install install-test browser lint format migrate demo worker clean
+.PHONY: run test install install-test browser lint format migrate demo worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,13 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks against PostgreSQL (BENCH_DATABASE_URL); docs/performance.md explains them.
+bench: install-test
+	@command -v wrk >/dev/null 2>&1 || \
+		($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python bench/registrations.py
+	$(BIN)/python bench/export.py --runs 7
 
 lint: install-test
 	$(BIN)/ruff check .

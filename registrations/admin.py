@@ -16,17 +16,13 @@ from .models import Answer, OrganiserMessage, OutboundEmail, Question, Registrat
 Status = Registration.Status
 
 
-class RegistrationInline(admin.TabularInline):
-    model = Registration
-    fields = ["name", "email", "organisation", "status", "created_at", "checked_in_at"]
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """Shown on pages the organiser may already see; changes go through the actions."""
+
     extra = 0
     max_num = 0
     can_delete = False
-    show_change_link = True
-    ordering = ["status", "created_at"]
 
-    # Shown on event pages the organiser may already see; changes go through the actions.
     def has_view_permission(self, request, obj=None):
         return is_member(request.user)
 
@@ -35,6 +31,14 @@ class RegistrationInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class RegistrationInline(ReadOnlyInline):
+    model = Registration
+    fields = ["name", "email", "organisation", "status", "created_at", "checked_in_at"]
+    readonly_fields = fields
+    show_change_link = True
+    ordering = ["status", "created_at"]
 
 
 class QuestionFormSet(forms.BaseInlineFormSet):
@@ -77,24 +81,12 @@ class QuestionInline(admin.TabularInline):
         return can_manage(request.user)
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(ReadOnlyInline):
     """The attendee's answers, as they gave them; attendees change them from their own page."""
 
     model = Answer
     fields = ["question_label", "value"]
     readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        return is_member(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class RegistrationAdminForm(forms.ModelForm):

@@ -98,7 +98,9 @@ def register(
     ``answers`` are the event's questions with their answers as stored text.
     """
     now = now or timezone.now()
-    registration = Registration(
+    # Input is checked before the lock is taken, so that the lock is held only for counting
+    # and inserting; a second registration of the address is refused by the unique index.
+    registration = _new_registration(
         event=event,
         name=name,
         email=email,
@@ -107,12 +109,8 @@ def register(
         access_needs=access_needs,
         dietary_requirements=dietary_requirements,
         privacy_consent_at=now,
-        privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
         submission_key=submission_key,
     )
-    # Input is checked before the lock is taken, so that the lock is held only for counting
-    # and inserting; a second registration of the address is refused by the unique index.
-    registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
     registration.status = _likely_status(event, now)
     try:
         return _claim_place(registration, now=now, answers=answers or {})
@@ -129,6 +127,14 @@ def register(
         # The same form sent twice (a double click, a reload): the first one counts.
         return existing
     raise AlreadyRegistered()
+
+
+def _new_registration(**fields) -> Registration:
+    """A registration with the current privacy notice, its input checked without queries:
+    the event exists, and uniqueness is the database's to enforce."""
+    registration = Registration(privacy_notice_version=settings.PRIVACY_NOTICE_VERSION, **fields)
+    registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
+    return registration
 
 
 def active_registration_for(event: Event, email: str) -> Registration | None:
@@ -374,17 +380,15 @@ def register_walk_in(
     lets the person in over capacity.
     """
     now = now or timezone.now()
-    registration = Registration(
+    registration = _new_registration(
         event=event,
         name=name,
         email=email,
         organisation=organisation,
         privacy_consent_at=now,
-        privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
         status=Status.CONFIRMED,
         checked_in_at=now,
     )
-    registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
     duplicate = RegistrationRefused(
         _("This email address is already registered for this event: find the person in the list."),
         code="duplicate",

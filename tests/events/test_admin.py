@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from events.models import Event, Membership
 from registrations.models import Registration
+from tests.admin_forms import event_change_data
 from tests.factories import (
     EventFactory,
     MembershipFactory,
@@ -349,31 +350,6 @@ def test_admin_promote_over_capacity_needs_confirmation(organiser_client, event)
     assert waiting.status == Registration.Status.CONFIRMED
     listing = organiser_client.get(reverse("admin:events_event_changelist")).content.decode()
     assert "over capacity" in listing
-
-
-def event_change_data(client, event, **changes):
-    """What the event's admin form posts back unchanged, with ``changes`` applied."""
-    page = client.get(reverse("admin:events_event_change", args=[event.pk]))
-    form = page.context["adminform"].form
-    data = {
-        key: value
-        for key, value in form.initial.items()
-        if value is not None and key not in ("co_organisers", "topics", "starts_at", "ends_at")
-    }
-    for name in ("starts_at", "ends_at"):
-        local = timezone.localtime(getattr(event, name), event.tzinfo)
-        data[f"{name}_0"] = local.strftime("%Y-%m-%d")
-        data[f"{name}_1"] = local.strftime("%H:%M")
-    data["organiser"] = event.organiser_id
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.total_form_count()
-        data[f"{formset.prefix}-INITIAL_FORMS"] = formset.initial_form_count()
-        for index, form in enumerate(formset.initial_forms):
-            data[f"{formset.prefix}-{index}-id"] = form.instance.pk
-            data[f"{formset.prefix}-{index}-event"] = event.pk
-    data.update(changes)
-    return data
 
 
 def test_admin_capacity_below_confirmed_refused(organiser_client, event):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from events.models import Membership
 from registrations import services
 from registrations.models import Answer, Question, Registration
+from tests.admin_forms import event_change_data
 from tests.factories import MembershipFactory, QuestionFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -319,25 +320,7 @@ def test_question_erasing_registration_deletes_its_answers(event):
 
 def change_data(client, event, questions=(), **changes):
     """The event's change form as the admin shows it, with the questions inline filled in."""
-    page = client.get(reverse("admin:events_event_change", args=[event.pk]))
-    form = page.context["adminform"].form
-    data = {
-        key: value
-        for key, value in form.initial.items()
-        if value is not None and key not in ("co_organisers", "topics", "starts_at", "ends_at")
-    }
-    for name in ("starts_at", "ends_at"):
-        local = timezone.localtime(getattr(event, name), event.tzinfo)
-        data[f"{name}_0"] = local.strftime("%Y-%m-%d")
-        data[f"{name}_1"] = local.strftime("%H:%M")
-    data["organiser"] = event.organiser_id
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data[f"{formset.prefix}-INITIAL_FORMS"] = formset.initial_form_count()
-        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.initial_form_count()
-        for index, inline_form in enumerate(formset.initial_forms):
-            data[f"{formset.prefix}-{index}-id"] = inline_form.instance.pk
-            data[f"{formset.prefix}-{index}-event"] = event.pk
+    data = event_change_data(client, event)
     data["questions-TOTAL_FORMS"] = len(questions)
     for index, question in enumerate(questions):
         for key, value in question.items():

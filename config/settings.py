@@ -193,6 +193,12 @@ SECURE_HSTS_PRELOAD = HTTPS_ONLY
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a proxy, the visitor's address (for rate limits) is the last in X-Forwarded-For.
+TRUST_X_FORWARDED_FOR = env_bool(
+    "TRUST_X_FORWARDED_FOR", env_bool("TRUST_X_FORWARDED_PROTO", False)
+)
+# Registrations accepted per network address and hour (0: no limit), counted in CACHE_URL.
+REGISTRATIONS_PER_ADDRESS_PER_HOUR = int(os.environ.get("REGISTRATIONS_PER_ADDRESS_PER_HOUR", "60"))
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -2,6 +2,7 @@ import hashlib
 import re
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Q
@@ -26,18 +27,34 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 def register(request, slug):
     event = get_visible_event(request, slug)
     form = RegistrationForm(request.POST or None, questions=event.questions.current())
+    limited = False
     if request.method == "POST" and form.is_valid():
-        # Whether a place is free is decided by the service, under the event lock.
-        try:
-            registration = services.register(event=event, **form.service_arguments())
-        except services.AlreadyRegistered as error:
-            form.add_error("email", error.message)
-        except services.RegistrationError as error:
-            form.add_error(None, error.message)
+        limit = settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR
+        # A script filling an event from one network address is slowed down; people behind
+        # one office address registering colleagues stay well within the limit.
+        if limit and not _within_limit("register", _client_address(request), limit):
+            limited = True
+            form.add_error(
+                None,
+                _(
+                    "Too many registrations came from your network in the last hour. "
+                    "Please try again later, or ask the organisers to register you."
+                ),
+            )
         else:
-            return redirect("registrations:done", token=registration.token)
+            # Whether a place is free is decided by the service, under the event lock.
+            try:
+                registration = services.register(event=event, **form.service_arguments())
+            except services.AlreadyRegistered as error:
+                form.add_error("email", error.message)
+            except services.RegistrationError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect("registrations:done", token=registration.token)
     summary = registration_summary(event, registration_counts(event))
     status = 200 if summary["can_register"] or request.method == "GET" else 409
+    if limited:
+        status = 429
     return render(
         request,
         "registrations/register.html",
@@ -181,8 +198,19 @@ def erase(request, token):
 LOST_LINK_LIMITS = {"address": 3, "ip": 20}
 
 
+def _client_address(request) -> str:
+    """The visitor's network address; behind a trusted proxy, the one the proxy saw."""
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        # The proxy appends the address it saw; anything before it the client could write.
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _within_limit(kind: str, value: str, limit: int) -> bool:
-    key = f"lost-link:{kind}:{hashlib.sha256(value.lower().encode()).hexdigest()}"
+    """Count one more request of ``kind`` from ``value`` this hour; False past ``limit``."""
+    key = f"limit:{kind}:{hashlib.sha256(value.lower().encode()).hexdigest()}"
     cache.add(key, 0, timeout=3600)
     try:
         return cache.incr(key) <= limit
@@ -197,9 +225,9 @@ def lost_link(request):
     form = LostLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        ip = request.META.get("REMOTE_ADDR", "")
-        address_allowed = _within_limit("address", email, LOST_LINK_LIMITS["address"])
-        if _within_limit("ip", ip, LOST_LINK_LIMITS["ip"]) and address_allowed:
+        ip = _client_address(request)
+        address_allowed = _within_limit("lost-link-address", email, LOST_LINK_LIMITS["address"])
+        if _within_limit("lost-link-ip", ip, LOST_LINK_LIMITS["ip"]) and address_allowed:
             send_personal_links.enqueue(email)
         return redirect("registrations:lost_link_sent")
     return render(request, "registrations/lost_link.html", {"form": form})

@@ -328,3 +328,40 @@ def test_register_post_query_count_constant(client, event, existing, django_asse
         response = client.post(register_url(event), form_data())
 
     assert response.status_code == 302
+
+
+def test_register_limited_per_network_address(client, event, settings):
+    settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR = 2
+    for index in range(2):
+        client.post(
+            register_url(event), form_data(email=f"p{index}@example.org", submission_key="")
+        )
+
+    response = client.post(register_url(event), form_data(email="third@example.org"))
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many registrations came from your network in the last hour." in html
+    assert 'value="third@example.org"' in html
+    assert Registration.objects.count() == 2
+
+
+def test_register_limit_counts_the_address_the_proxy_saw(client, event, settings):
+    settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR = 1
+    settings.TRUST_X_FORWARDED_FOR = True
+
+    first = client.post(
+        register_url(event),
+        form_data(email="a@example.org"),
+        HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.1",
+    )
+    second = client.post(
+        register_url(event), form_data(email="b@example.org"), HTTP_X_FORWARDED_FOR="10.0.0.2"
+    )
+    third = client.post(
+        register_url(event),
+        form_data(email="c@example.org"),
+        HTTP_X_FORWARDED_FOR="9.9.9.9, 10.0.0.2",
+    )
+
+    assert (first.status_code, second.status_code, third.status_code) == (302, 302, 429)

@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -9,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -78,6 +80,15 @@ class EventAdminForm(forms.ModelForm):
         return cleaned
 
 
+REVIEW_FIELDSET = (_("Review"), {"fields": ["needs_review", "review_notes", "source_file"]})
+
+admin.site.site_header = format_lazy(
+    _("{organisation} events"), organisation=settings.ORGANISATION_NAME
+)
+admin.site.site_title = admin.site.site_header
+admin.site.index_title = _("Events and registrations")
+
+
 @admin.register(Event)
 class EventAdmin(OrganiserScopedAdmin):
     event_field = ""
@@ -106,7 +117,7 @@ class EventAdmin(OrganiserScopedAdmin):
     inlines = [QuestionInline, RegistrationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "summary", "description", "topics"]}),
-        (_("Review"), {"fields": ["needs_review", "review_notes", "source_file"]}),
+        REVIEW_FIELDSET,
         (_("When"), {"fields": ["timezone", "starts_at", "ends_at"]}),
         (_("Where"), {"fields": ["venue_name", "venue_address", "map_url"]}),
         (_("Organisers"), {"fields": ["organiser", "co_organisers"]}),
@@ -142,6 +153,14 @@ class EventAdmin(OrganiserScopedAdmin):
 
     def get_queryset(self, request):
         return with_registration_counts(super().get_queryset(request)).select_related("organiser")
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.needs_review:
+            return self.fieldsets
+        # Nothing to review: the section is folded away at the end.
+        name, options = REVIEW_FIELDSET
+        others = [fieldset for fieldset in self.fieldsets if fieldset is not REVIEW_FIELDSET]
+        return [*others, (name, {**options, "classes": ["collapse"]})]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -396,3 +396,14 @@ def test_event_admin_page_lists_its_registrations(organiser_client, event):
     assert "Inline Person" in html
     assert "Elsewhere Person" not in html
     assert "1 confirmed · 0 waiting · 0 cancelled · capacity 20" in html
+
+
+def test_event_admin_review_section_folded_unless_needed(organiser_client, event):
+    url = reverse("admin:events_event_change", args=[event.pk])
+    folded = organiser_client.get(url).context["adminform"]
+    event.needs_review = True
+    event.save()
+    open_ = organiser_client.get(url).context["adminform"]
+
+    assert [fieldset.classes for fieldset in folded if fieldset.name == "Review"] == ["collapse"]
+    assert [fieldset.classes for fieldset in open_ if fieldset.name == "Review"] == [""]

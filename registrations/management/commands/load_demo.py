@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from events.models import Event, Membership, Organiser, Topic
 from registrations import services
-from registrations.models import Registration
+from registrations.models import Question, Registration
 
 SEED = (
     Path(__file__).resolve().parents[3]
@@ -93,6 +93,21 @@ class Command(BaseCommand):
         )
         seed.co_organisers.set(partners)
         seed.topics.add(topic)
+        # Questions of the kind the organisation asked in its Google Form.
+        Question.objects.get_or_create(
+            event=seed,
+            label="Which part of the procurement lifecycle do you work on?",
+            defaults={
+                "kind": Question.Kind.CHECKBOXES,
+                "options": "Planning\nTendering\nAwarding\nContract management\nNone yet",
+                "position": 1,
+            },
+        )
+        Question.objects.get_or_create(
+            event=seed,
+            label="Anything you would like the session to cover?",
+            defaults={"kind": Question.Kind.LONG_TEXT, "position": 2},
+        )
 
         past_day = today - timedelta(days=60)
         past, _created = Event.objects.get_or_create(

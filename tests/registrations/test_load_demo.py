@@ -1,0 +1,61 @@
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.utils import timezone
+
+from events.models import Event
+from registrations.models import Question, Registration, registration_counts
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo():
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    return output.getvalue()
+
+
+def test_load_demo_seed_event_open_in_madrid_time():
+    load_demo()
+
+    seed = Event.objects.get(slug="open-government-ai-procurement-public-participation")
+    assert seed.title == "Open Government, AI Procurement & Public Participation"
+    assert seed.status == Event.Status.PUBLISHED
+    assert seed.starts_at > timezone.now()
+    assert (seed.timezone, seed.venue_name) == ("Europe/Madrid", "NH Canciller Ayala Vitoria")
+    assert (seed.local_starts_at.hour, seed.local_starts_at.minute) == (10, 0)
+    assert (seed.local_ends_at.hour, seed.local_ends_at.minute) == (12, 30)
+    assert sorted(seed.co_organisers.values_list("name", flat=True)) == [
+        "Open Contracting Partnership",
+        "Participation AI",
+        "Posterity Global",
+    ]
+    assert seed.summary.startswith("Local and national governments are spending")
+    assert "Register here" not in seed.description
+    assert seed.registration_state(confirmed=0) == Event.RegistrationState.OPEN
+    assert Question.objects.filter(event=seed).count() == 2
+
+
+def test_load_demo_past_and_full_events_and_organiser_login():
+    output = load_demo()
+
+    past = Event.objects.get(slug="data-campaigners-community-of-practice")
+    full = Event.objects.get(slug="people-participation-power-roundtable")
+    assert past.is_past()
+    assert full.registration_state(**registration_counts(full)) == Event.RegistrationState.FULL
+    user = authenticate(username="organiser", password="turnout-demo")
+    assert user is not None and user.is_staff
+    assert list(user.memberships.values_list("organiser__slug", flat=True)) == ["connected-by-data"]
+    assert "Organiser login: organiser / turnout-demo" in output
+
+
+def test_load_demo_twice_changes_nothing():
+    load_demo()
+    counts = (Event.objects.count(), Registration.objects.count(), Question.objects.count())
+
+    load_demo()
+
+    assert (Event.objects.count(), Registration.objects.count(), Question.objects.count()) == counts
+    assert counts == (3, 2, 2)

@@ -98,12 +98,8 @@ class RegistrationAdminForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        duplicate = (
-            Registration.objects.active()
-            .filter(event_id=self.instance.event_id, email__iexact=email)
-            .exclude(pk=self.instance.pk)
-        )
-        if duplicate.exists():
+        holder = services.active_registration_for(self.instance.event, email)
+        if holder is not None and holder.pk != self.instance.pk:
             raise ValidationError(
                 _("Another registration for this event already uses this email address.")
             )

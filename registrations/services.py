@@ -225,11 +225,8 @@ def update_details(
     for field, value in fields.items():
         setattr(registration, field, value)
     registration.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
-    if "email" in fields:
-        holder = active_registration_for(registration.event, registration.email)
-        if holder is not None and holder.pk != registration.pk:
-            raise AlreadyRegistered()
     try:
+        # An address another active registration of the event uses is refused by the index.
         with transaction.atomic():
             registration.save()
     except IntegrityError as error:

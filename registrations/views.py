@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from events.models import Event
 from events.views import get_visible_event, registration_summary
 
 from . import services
@@ -104,7 +105,7 @@ def _checkin_qr(request, registration: Registration) -> str:
     """An inline SVG QR code that opens this attendee's check-in entry for an organiser."""
     if (
         registration.status != Registration.Status.CONFIRMED
-        or registration.event.status == "cancelled"
+        or registration.event.status == Event.Status.CANCELLED
     ):
         return ""
     url = request.build_absolute_uri(

@@ -1,7 +1,6 @@
 import zoneinfo
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -10,7 +9,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -81,12 +79,6 @@ class EventAdminForm(forms.ModelForm):
 
 
 REVIEW_FIELDSET = (_("Review"), {"fields": ["needs_review", "review_notes", "source_file"]})
-
-admin.site.site_header = format_lazy(
-    _("{organisation} events"), organisation=settings.ORGANISATION_NAME
-)
-admin.site.site_title = admin.site.site_header
-admin.site.index_title = _("Events and registrations")
 
 
 @admin.register(Event)

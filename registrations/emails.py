@@ -43,7 +43,7 @@ def single_line(value: str) -> str:
 
 
 def personal_link(registration: Registration) -> str:
-    return calendar.absolute_url(registration.get_absolute_url())
+    return calendar.absolute_url(registration.personal_path)
 
 
 def _local_start(event: Event) -> str:

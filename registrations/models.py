@@ -95,7 +95,10 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.name} <{self.email}>"
 
-    def get_absolute_url(self):
+    # Not get_absolute_url(): the admin's "view on site" would hand this secret to any staff user.
+    @property
+    def personal_path(self) -> str:
+        """The attendee's own page. The token in it is a bearer secret: only they get it."""
         return reverse("registrations:manage", kwargs={"token": self.token})
 
     @property

@@ -69,14 +69,14 @@ def register_done(request, token):
     """The page after registering: what happened, and the personal link to keep."""
     registration = get_registration(token)
     if not registration.is_active:
-        return redirect(registration)
+        return redirect(registration.personal_path)
     return render(
         request,
         "registrations/register_done.html",
         {
             "event": registration.event,
             "attendee": registration,
-            "manage_url": request.build_absolute_uri(registration.get_absolute_url()),
+            "manage_url": request.build_absolute_uri(registration.personal_path),
         },
     )
 
@@ -129,7 +129,7 @@ def manage(request, token):
             messages.error(
                 request, _("This registration was cancelled, so it can no longer be changed.")
             )
-            return redirect(registration)
+            return redirect(registration.personal_path)
         if form.is_valid():
             try:
                 services.update_details(
@@ -145,7 +145,7 @@ def manage(request, token):
                 form.add_error("email", error.message)
             else:
                 messages.success(request, _("Your details were saved."))
-                return redirect(registration)
+                return redirect(registration.personal_path)
         # The instance holds the rejected input now; show the stored details beside the form.
         registration = get_registration(token)
     return render(
@@ -168,13 +168,13 @@ def manage(request, token):
 def cancel(request, token):
     registration = get_registration(token)
     if not registration.is_active:
-        return redirect(registration)
+        return redirect(registration.personal_path)
     if request.method == "POST":
         services.cancel(registration=registration, reason=_("Cancelled by the attendee"))
         messages.success(
             request, _("Your registration is cancelled. Thank you for letting us know.")
         )
-        return redirect(registration)
+        return redirect(registration.personal_path)
     return render(
         request,
         "registrations/cancel.html",

@@ -29,7 +29,7 @@ def test_attendee_registers_and_opens_personal_link(live_server, page, event, ax
     assert registration.email == "ada@example.org"
     assert registration.dietary_requirements == "Vegetarian"
 
-    page.get_by_role("link", name=f"{live_server.url}{registration.get_absolute_url()}").click()
+    page.get_by_role("link", name=f"{live_server.url}{registration.personal_path}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your registration")
     expect(page.get_by_text("Your place is confirmed.")).to_be_visible()
     expect(page.get_by_label("Your name")).to_have_value("Ada Lovelace")

@@ -391,7 +391,7 @@ def test_checkin_anonymous_sent_to_login(client, event):
 def test_personal_page_shows_qr_code_of_checkin_entry(client, event):
     registration = RegistrationFactory(event=event)
 
-    html = client.get(registration.get_absolute_url()).content.decode()
+    html = client.get(registration.personal_path).content.decode()
 
     entry = f"http://testserver{entry_url(registration)}"
     qr = segno.make(entry, error="m").svg_inline(scale=5, border=2, title="Check-in code")
@@ -402,7 +402,7 @@ def test_personal_page_shows_qr_code_of_checkin_entry(client, event):
 def test_personal_page_waitlisted_has_no_qr_code(client, event):
     registration = RegistrationFactory(event=event, status="waitlisted")
 
-    html = client.get(registration.get_absolute_url()).content.decode()
+    html = client.get(registration.personal_path).content.decode()
 
     assert 'class="segno"' not in html
 

@@ -208,7 +208,7 @@ def test_question_answer_edited_from_personal_link(
     question = QuestionFactory(event=event, kind=kind, options=options)
     other = QuestionFactory(event=event, kind="short_text", label="Other")
     registration = RegistrationFactory(event=event, name="Ada")
-    url = registration.get_absolute_url()
+    url = registration.personal_path
 
     page = client.get(url)
     response = client.post(
@@ -234,7 +234,7 @@ def test_question_stored_answer_shown_on_personal_page(client, event):
         event=event, name="Ada", email="ada@example.org", answers={question: "Afternoon"}
     )
 
-    form = client.get(registration.get_absolute_url()).context["form"]
+    form = client.get(registration.personal_path).context["form"]
 
     assert form[question.field_name].value() == ["Afternoon"]
 
@@ -246,7 +246,7 @@ def test_question_answer_cleared_from_personal_link_deleted(client, event):
     )
 
     client.post(
-        registration.get_absolute_url(),
+        registration.personal_path,
         {"name": "Ada", "email": "ada@example.org", question.field_name: ""},
     )
 
@@ -260,7 +260,7 @@ def test_question_wrong_answer_on_personal_link_keeps_stored_answer(client, even
     )
 
     response = client.post(
-        registration.get_absolute_url(),
+        registration.personal_path,
         {"name": "Ada", "email": "ada@example.org", question.field_name: "three"},
     )
 
@@ -280,7 +280,7 @@ def test_question_archived_not_asked_but_answer_kept(client, event):
     question.refresh_from_db()
     assert question.archived_at is not None
     assert question.field_name not in client.get(register_url(event)).content.decode()
-    assert question.field_name not in client.get(registration.get_absolute_url()).content.decode()
+    assert question.field_name not in client.get(registration.personal_path).content.decode()
     assert list(Answer.objects.values_list("question_label", "value")) == [
         ("Old question", "Old answer")
     ]

@@ -56,7 +56,7 @@ def test_register_creates_registration_and_shows_success(client, event):
     assert registration.privacy_consent_at is not None
     html = response.content.decode()
     assert "You are registered" in html
-    assert registration.get_absolute_url() in html
+    assert registration.personal_path in html
 
 
 def test_register_email_domain_lowercased(client, event):
@@ -202,13 +202,13 @@ def test_register_done_for_cancelled_registration_redirects_to_its_page(client, 
     response = client.get(reverse("registrations:done", args=[registration.token]))
 
     assert response.status_code == 302
-    assert response.url == registration.get_absolute_url()
+    assert response.url == registration.personal_path
 
 
 def test_manage_page_shows_details(client, event):
     registration = RegistrationFactory(event=event, name="Ada Lovelace", organisation="Engines Ltd")
 
-    response = client.get(registration.get_absolute_url())
+    response = client.get(registration.personal_path)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -223,7 +223,7 @@ def test_manage_page_shows_waitlist_position(client, event):
     RegistrationFactory(event=event, status="waitlisted")
     second = RegistrationFactory(event=event, status="waitlisted")
 
-    html = client.get(second.get_absolute_url()).content.decode()
+    html = client.get(second.personal_path).content.decode()
 
     assert "You are on the waiting list, number 2." in html
 
@@ -232,7 +232,7 @@ def test_manage_edit_saves_details(client, event):
     registration = RegistrationFactory(event=event)
 
     response = client.post(
-        registration.get_absolute_url(),
+        registration.personal_path,
         {"name": "Ada King", "email": registration.email, "organisation": "Royal Society"},
         follow=True,
     )
@@ -247,7 +247,7 @@ def test_manage_edit_invalid_email_keeps_input(client, event):
     registration = RegistrationFactory(event=event, email="ada@example.org")
 
     response = client.post(
-        registration.get_absolute_url(),
+        registration.personal_path,
         {"name": "Ada King", "email": "broken", "organisation": "RS"},
     )
 
@@ -264,7 +264,7 @@ def test_manage_edit_to_taken_email_refused(client, event):
     registration = RegistrationFactory(event=event, email="ada@example.org")
 
     response = client.post(
-        registration.get_absolute_url(), {"name": "Ada", "email": "Taken@example.org"}
+        registration.personal_path, {"name": "Ada", "email": "Taken@example.org"}
     )
 
     assert "already registered for this event" in response.content.decode()
@@ -290,7 +290,7 @@ def test_cancelled_registration_cannot_be_edited(client, event):
         event=event, status="cancelled", cancelled_at=timezone.now(), name="Ada"
     )
 
-    client.post(registration.get_absolute_url(), {"name": "Changed", "email": registration.email})
+    client.post(registration.personal_path, {"name": "Changed", "email": registration.email})
 
     registration.refresh_from_db()
     assert registration.name == "Ada"
@@ -303,7 +303,7 @@ def test_erase_deletes_personal_data(client, event):
 
     assert not Registration.objects.filter(pk=registration.pk).exists()
     assert "Your registration and your personal data were deleted." in response.content.decode()
-    assert client.get(registration.get_absolute_url()).status_code == 404
+    assert client.get(registration.personal_path).status_code == 404
 
 
 @pytest.mark.parametrize(

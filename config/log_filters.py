@@ -19,7 +19,11 @@ def redact(text: str) -> str:
 
 class RedactPersonalData(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed call: the handler reports it as usual
+            return True
+        record.msg = redact(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)

@@ -5,7 +5,7 @@ counts only after the lock is taken, so concurrent requests queue up instead of
 overbooking. On SQLite the whole database is locked by the immediate transaction instead.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -409,8 +409,8 @@ class Purged:
     link_requests: int = 0
 
     def __bool__(self) -> bool:
-        counts = [self.registrations, self.answers, self.emails, self.history]
-        return any([*counts, self.task_records, self.link_requests])
+        """Whether anything was, or would be, deleted or anonymised."""
+        return any(getattr(self, field.name) for field in fields(self) if field.name != "event")
 
 
 def purge_personal_data(*, now: datetime | None = None, dry_run: bool = False) -> list[Purged]:

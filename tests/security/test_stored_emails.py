@@ -1,14 +1,16 @@
 """Stored emails hold no working personal link: it is written in only when the email is sent."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Membership
 from registrations import emails, services
-from registrations.models import OutboundEmail, Registration
+from registrations.models import LinkRequest, OutboundEmail, Registration
 from tests.factories import EventFactory, MembershipFactory, RegistrationFactory
 
 # The worker runs as in production, committing as it goes.
@@ -134,3 +136,61 @@ def test_organiser_message_cannot_write_in_another_attendees_link(
     to_ada = next(m for m in mailoutbox if m.to == ["Ada <ada@example.org>"])
     assert link(ada) in to_ada.body
     assert grace.token not in to_ada.body + to_ada.alternatives[0][0]
+
+
+def test_emails_stored_with_links_before_get_placeholders(event, run_worker, mailoutbox, settings):
+    """Emails stored before links were written in at sending time, converted by a migration."""
+    settings.SITE_URL = SITE
+    migration = importlib.import_module(
+        "registrations.migrations.0005_stored_emails_without_personal_links"
+    )
+    ada = RegistrationFactory(event=event, name="Ada", email="ada@example.org")
+    later = RegistrationFactory(event=EventFactory(), name="Ada", email="ada@example.org")
+    gone = f"{SITE}/registration/{'x' * 43}/"
+    body = f"Your links:\n{link(ada)}\n{link(later)}\n{gone}\n"
+    OutboundEmail.objects.create(
+        kind=OutboundEmail.Kind.PERSONAL_LINKS,
+        key="personal_links:old",
+        recipient="ada@example.org",
+        subject="Your registration links",
+        body_text=body,
+        body_html=f'<a href="{link(ada)}">{link(ada)}</a>',
+        message_id="<old@events.example.org>",
+    )
+
+    migration.links_to_placeholders(apps, None)
+
+    email = OutboundEmail.objects.get()
+    assert email.body_text == (
+        f"Your links:\n{ada.personal_link_placeholder}\n{later.personal_link_placeholder}\n\n"
+    )
+    assert email.body_html == (
+        f'<a href="{ada.personal_link_placeholder}">{ada.personal_link_placeholder}</a>'
+    )
+    assert set(email.listed_registrations.all()) == {ada, later}
+    assert email.bodies_to_send()[0] == f"Your links:\n{link(ada)}\n{link(later)}\n\n"
+
+
+def test_lost_link_sent_at_once_without_worker(client, event, mailoutbox, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.SITE_URL = SITE
+    registration = RegistrationFactory(event=event, name="Ada", email="ada@example.org")
+
+    client.post(reverse("registrations:lost_link"), {"email": "ada@example.org"})
+
+    (message,) = mailoutbox
+    assert link(registration) in message.body
+    assert registration.token not in stored_text(OutboundEmail.objects.get())
+    assert LinkRequest.objects.count() == 0
+
+
+def test_message_preview_shows_organisers_no_attendees_link(organiser_client, event):
+    registration = RegistrationFactory(event=event, name="Ada", email="ada@example.org")
+
+    response = organiser_client.post(
+        f"/admin/events/event/{event.pk}/message/", {"subject": "Room", "body": "Room 2."}
+    )
+
+    assert response.status_code == 200
+    assert "(their personal link)" in response.context["preview"]["text"]
+    assert registration.token not in response.content.decode()

@@ -209,7 +209,9 @@ if SITE_URL.startswith("https://") and SITE_URL not in CSRF_TRUSTED_ORIGINS:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No email address or personal-link token reaches the logs, whoever logs them.
+    "filters": {"personal_data": {"()": "config.log_filters.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -222,6 +224,12 @@ EVENT_PAGE_CACHE_SECONDS = int(os.environ.get("EVENT_PAGE_CACHE_SECONDS", "0" if
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Turnout")
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
+# Who is responsible for attendees' personal data, as the privacy notice names them.
+DATA_CONTROLLER_NAME = os.environ.get("DATA_CONTROLLER_NAME", ORGANISATION_NAME)
+DATA_CONTROLLER_ADDRESS = os.environ.get("DATA_CONTROLLER_ADDRESS", "")
+# Days after an event ends that its attendees' personal data is kept, unless the event sets
+# its own period; `manage.py purge_personal_data`, run from cron, then deletes it.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "90"))
 
 # Local runs and tests serve static files straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING

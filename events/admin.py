@@ -34,7 +34,7 @@ class EventAdminForm(forms.ModelForm):
             "co_organisers", "capacity", "waitlist_enabled", "waitlist_limit",
             "registration_opens_at", "registration_closes_at", "external_registration_url",
             "website_url", "image", "category", "contact_name", "projects", "featured",
-            "has_writeup", "needs_review", "review_notes",
+            "has_writeup", "needs_review", "review_notes", "retention_days",
         ]  # fmt: skip
         help_texts = {
             "starts_at": _("In the event's timezone."),
@@ -127,6 +127,7 @@ class EventAdmin(OrganiserScopedAdmin):
                 ]
             },
         ),
+        (_("Personal data"), {"fields": ["retention_days"]}),
         (
             _("On the website"),
             {

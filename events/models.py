@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -115,6 +115,15 @@ class EventQuerySet(models.QuerySet):
 
     def past(self, now: datetime | None = None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def past_retention(self, now: datetime | None = None):
+        """Events whose attendees' personal data is due for deletion."""
+        now = now or timezone.now()
+        # Each event may keep data for its own period; the events that have ended are few
+        # enough to check here, which avoids date arithmetic that differs between databases.
+        ended = self.filter(ends_at__lt=now).only("pk", "ends_at", "retention_days")
+        due = [event.pk for event in ended if event.personal_data_deleted_at <= now]
+        return self.filter(pk__in=due)
 
     def organised_by_member(self, user, roles=None):
         """Events whose lead or co-organiser has ``user`` as a member; superusers see all."""
@@ -270,6 +279,16 @@ class Event(models.Model):
         blank=True,
         help_text=_("SHA-256 of the imported page: an import skips pages that have not changed."),
     )
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data for (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many days after the event ends the attendees' names, addresses, answers and "
+            "emails are deleted; the numbers of registrations are kept. Empty: the site's "
+            "default period, stated in the privacy notice."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -335,6 +354,16 @@ class Event(models.Model):
     @property
     def registration_closes(self) -> datetime:
         return self.registration_closes_at or self.starts_at
+
+    @property
+    def retention_period(self) -> timedelta:
+        days = self.retention_days
+        return timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days)
+
+    @property
+    def personal_data_deleted_at(self) -> datetime:
+        """When the personal data of the event's attendees is deleted (``purge_personal_data``)."""
+        return self.ends_at + self.retention_period
 
     def is_past(self, now: datetime | None = None) -> bool:
         return self.ends_at < (now or timezone.now())

@@ -2,6 +2,8 @@
 
 Each ``queue_*`` function renders the email now, in the language of the person who caused
 it, stores it as an ``OutboundEmail`` in the caller's transaction, and queues its sending.
+A stored email holds a placeholder where the attendee's personal link goes; the link is
+written in only when the email is sent (``OutboundEmail.bodies_to_send``).
 """
 
 import re
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from events import calendar
 from events.models import Event
 
-from .models import OrganiserMessage, OutboundEmail, Registration
+from .models import LinkRequest, OrganiserMessage, OutboundEmail, Registration
 from .tasks import enqueue_delivery
 
 Kind = OutboundEmail.Kind
@@ -40,10 +42,6 @@ TIME_AND_PLACE_FIELDS = {
 def single_line(value: str) -> str:
     """Text fit for an email header: line breaks could start a header of their own."""
     return " ".join(str(value).split())
-
-
-def personal_link(registration: Registration) -> str:
-    return calendar.absolute_url(registration.personal_path)
 
 
 def _local_start(event: Event) -> str:
@@ -77,7 +75,7 @@ def _context(event: Event, registration: Registration | None = None, **extra) ->
     return {
         "event": event,
         "attendee": registration,
-        "personal_link": personal_link(registration) if registration else "",
+        "personal_link": registration.personal_link_placeholder if registration else "",
         "event_url": calendar.absolute_url(event.get_absolute_url()),
         "site_url": settings.SITE_URL,
         "organisation_name": settings.ORGANISATION_NAME,
@@ -296,16 +294,20 @@ def queue_reminders(now: datetime | None = None) -> int:
 
 
 def message_recipients(event: Event, *, include_waitlisted: bool):
-    registrations = Registration.objects.filter(event=event)
+    registrations = Registration.objects.filter(event=event).active()
     if include_waitlisted:
-        return registrations.active()
+        return registrations
     return registrations.confirmed()
 
 
 def render_organiser_message(
     *, event: Event, registration: Registration, body: str
 ) -> tuple[str, str]:
-    return render("message", _context(event, registration, body=body))
+    """The message as an attendee gets it, for the organisers' preview: without their link."""
+    text, html = render("message", _context(event, registration, body=body))
+    stand_in = _("(their personal link)")
+    placeholder = registration.personal_link_placeholder
+    return text.replace(placeholder, stand_in), html.replace(placeholder, stand_in)
 
 
 @transaction.atomic
@@ -334,18 +336,29 @@ def queue_organiser_message(
     return message
 
 
-def queue_personal_links(email: str) -> OutboundEmail | None:
-    """Send an address the personal links of its active registrations, if it has any."""
+@transaction.atomic
+def queue_personal_links(*, request_id: int) -> OutboundEmail | None:
+    """Answer a request for the personal links of an address, then forget the request.
+
+    The address gets one email listing its active registrations for events still to come,
+    if it has any.
+    """
+    request = LinkRequest.objects.select_for_update().filter(pk=request_id).first()
+    if request is None:  # answered already, or deleted with the person's data
+        return None
     registrations = list(
         Registration.objects.active()
-        .filter(email__iexact=email, event__ends_at__gte=timezone.now())
+        .filter(email__iexact=request.email, event__ends_at__gte=timezone.now())
         .select_related("event")
         .order_by("event__starts_at")
     )
+    request.delete()
     if not registrations:
         return None
-    links = [(registration, personal_link(registration)) for registration in registrations]
-    return _store(
+    links = [
+        (registration, registration.personal_link_placeholder) for registration in registrations
+    ]
+    email = _store(
         kind=Kind.PERSONAL_LINKS,
         key=f"{Kind.PERSONAL_LINKS}:{uuid.uuid4().hex}",
         to_email=registrations[0].email,
@@ -359,3 +372,5 @@ def queue_personal_links(email: str) -> OutboundEmail | None:
             "organisation_name": settings.ORGANISATION_NAME,
         },
     )
+    email.listed_registrations.set(registrations)
+    return email

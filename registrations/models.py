@@ -1,4 +1,5 @@
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -7,8 +8,10 @@ from django.db import connection, models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from events.calendar import absolute_url
 from events.models import Event
 
 
@@ -18,7 +21,11 @@ def new_token() -> str:
 
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
-        return self.exclude(status=Registration.Status.CANCELLED)
+        """Registrations of people who hold a place or wait for one.
+
+        Anonymised registrations only count for statistics: nobody is behind them any more.
+        """
+        return self.exclude(status=Registration.Status.CANCELLED).filter(anonymised_at__isnull=True)
 
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
@@ -64,6 +71,16 @@ class Registration(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     # The key of the form that created this registration: a resubmitted form finds it again.
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the event's retention period ended and the personal data was deleted; "
+            "the status and times are kept for statistics."
+        ),
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -75,7 +92,8 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 "event",
                 Lower("email"),
-                condition=~Q(status="cancelled"),
+                # Anonymised registrations have no address left to be unique.
+                condition=~Q(status="cancelled") & Q(anonymised_at__isnull=True),
                 name="one_active_registration_per_email",
                 violation_error_message=_(
                     "This email address is already registered for this event."
@@ -93,13 +111,20 @@ class Registration(models.Model):
         indexes = [models.Index(fields=["event", "status"])]
 
     def __str__(self):
-        return f"{self.name} <{self.email}>"
+        # What the admin history keeps of a registration: no name, no address.
+        return _("Registration %(number)s") % {"number": self.pk}
 
     # Not get_absolute_url(): the admin's "view on site" would hand this secret to any staff user.
     @property
     def personal_path(self) -> str:
         """The attendee's own page. The token in it is a bearer secret: only they get it."""
         return reverse("registrations:manage", kwargs={"token": self.token})
+
+    @property
+    def personal_link_placeholder(self) -> str:
+        """What a stored email holds in place of the personal link, which the email gets only
+        when it is sent (``OutboundEmail.bodies_to_send``)."""
+        return PERSONAL_LINK_PLACEHOLDER.format(pk=self.pk)
 
     @property
     def calendar_uid(self) -> str:
@@ -147,6 +172,10 @@ def registration_counts(event: Event) -> dict[str, int]:
         )
         confirmed, waitlisted = cursor.fetchone()
     return {"confirmed": confirmed, "waitlisted": waitlisted}
+
+
+PERSONAL_LINK_PLACEHOLDER = "[[personal-link:{pk}]]"
+PERSONAL_LINK_PATTERN = re.compile(r"\[\[personal-link:(\d+)\]\]")
 
 
 class OutboundEmailQuerySet(models.QuerySet):
@@ -201,6 +230,13 @@ class OutboundEmail(models.Model):
         verbose_name=_("registration"),
         help_text=_("Deleting a registration deletes its emails too, sent or not."),
     )
+    listed_registrations = models.ManyToManyField(
+        Registration,
+        blank=True,
+        related_name="listing_emails",
+        verbose_name=_("registrations listed"),
+        help_text=_("The registrations whose personal links the email gives, besides its own."),
+    )
     recipient_name = models.CharField(_("name"), max_length=200, blank=True)
     recipient = models.EmailField(_("to"), max_length=254)
     reply_to = models.EmailField(_("reply to"), blank=True)
@@ -241,6 +277,46 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"
+
+    def bodies_to_send(self) -> tuple[str, str]:
+        """The plain text and HTML bodies with the personal links written in.
+
+        The stored bodies hold a placeholder for each link, so that the admin, the database and
+        its backups never hold a working link. Only the links of the registrations this email is
+        about are written in: a placeholder typed into an organisers' message stays as typed.
+        """
+        linked = {registration.pk: registration for registration in self.listed_registrations.all()}
+        if self.registration_id:
+            linked[self.registration_id] = self.registration
+
+        def fill(body: str, quote) -> str:
+            def link(match: re.Match) -> str:
+                registration = linked.get(int(match.group(1)))
+                if registration is None:
+                    return match.group(0)
+                return quote(absolute_url(registration.personal_path))
+
+            return PERSONAL_LINK_PATTERN.sub(link, body)
+
+        return fill(self.body_text, str), fill(self.body_html, escape)
+
+
+class LinkRequest(models.Model):
+    """Someone asked for the personal links of an address: the worker answers, then deletes it.
+
+    The task that answers is given this row's id, so the address is never a task argument and
+    is gone once the request is answered.
+    """
+
+    email = models.EmailField(_("email"), max_length=254)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("request for personal links")
+        verbose_name_plural = _("requests for personal links")
+
+    def __str__(self):
+        return _("Request %(number)s") % {"number": self.pk}
 
 
 class OrganiserMessage(models.Model):

@@ -1,14 +1,17 @@
 """Sending email in the background, once, retrying for hours when the mail server fails."""
 
 import logging
+import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 try:
     from django.tasks import task
@@ -35,11 +38,24 @@ def deliver_email(email_id: int) -> str:
 
 
 @task()
-def send_personal_links(email: str) -> None:
+def send_personal_links(request_id: int) -> None:
     # Looked up by the worker, so the form answers in the same time whatever the address.
+    # Given the id of a ``LinkRequest``, never the address: task rows are kept after they run.
     from .emails import queue_personal_links  # here: emails imports this module
 
-    queue_personal_links(email)
+    queue_personal_links(request_id=request_id)
+
+
+def runs_of(task, ids: Iterable[int] | None = None) -> QuerySet[DBTaskResult]:
+    """The stored runs of ``task``, queued or finished; with ``ids``, those run for one of them.
+
+    Deleting the rows a task was about deletes these too: a failed run keeps its error, which
+    may quote what the row held.
+    """
+    runs = DBTaskResult.objects.filter(task_path=task.module_path)
+    if ids is None:
+        return runs
+    return runs.filter(args_kwargs__args__0__in=list(ids))
 
 
 def _stores_tasks() -> bool:
@@ -72,16 +88,17 @@ def _claim(email_id: int, now: datetime) -> OutboundEmail | None:
 
 
 def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
+    body_text, body_html = email.bodies_to_send()
     message = EmailMultiAlternatives(
         subject=email.subject,
-        body=email.body_text,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[formataddr((email.recipient_name, email.recipient))],
         reply_to=[email.reply_to] if email.reply_to else None,
         # The same Message-ID on every attempt: a copy that got through twice is one message.
         headers={"Message-ID": email.message_id},
     )
-    message.attach_alternative(email.body_html, "text/html")
+    message.attach_alternative(body_html, "text/html")
     if email.calendar:
         method = "CANCEL" if "METHOD:CANCEL" in email.calendar else "REQUEST"
         message.attach("invite.ics", email.calendar, f"text/calendar; method={method}")
@@ -110,13 +127,23 @@ def deliver(email_id: int, now: datetime | None = None) -> str:
     return "sent"
 
 
+def _describe(error: Exception, email: OutboundEmail) -> str:
+    """The error without the recipient's address or name, which mail servers quote: it is
+    logged, and logs hold no personal data."""
+    text = f"{type(error).__name__}: {error}"
+    for personal in (email.recipient, email.recipient_name):
+        if personal:
+            text = re.sub(re.escape(personal), "[recipient]", text, flags=re.IGNORECASE)
+    return text[:2000]
+
+
 def _failed(email: OutboundEmail, error: Exception, now: datetime) -> str:
-    email.last_error = f"{type(error).__name__}: {error}"[:2000]
+    email.last_error = _describe(error, email)
     email.claimed_until = None
     if email.attempts > len(RETRY_DELAYS) or not _stores_tasks():
         email.status = Status.FAILED
         email.next_attempt_at = None
-        logger.error("Gave up sending email %s to %s: %s", email.pk, email.recipient, error)
+        logger.error("Gave up sending email %s: %s", email.pk, email.last_error)
     else:
         email.next_attempt_at = now + RETRY_DELAYS[email.attempts - 1]
         logger.warning(
@@ -124,7 +151,7 @@ def _failed(email: OutboundEmail, error: Exception, now: datetime) -> str:
             email.pk,
             email.attempts,
             email.next_attempt_at.isoformat(),
-            error,
+            email.last_error,
         )
     email.save(update_fields=["last_error", "claimed_until", "status", "next_attempt_at"])
     if email.status == Status.QUEUED:

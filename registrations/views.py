@@ -19,7 +19,6 @@ from events.views import get_visible_event, registration_summary
 from . import services
 from .forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm, RegistrationForm
 from .models import Registration, registration_counts
-from .tasks import send_personal_links
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
@@ -229,7 +228,7 @@ def lost_link(request):
         ip = _client_address(request)
         address_allowed = _within_limit("lost-link-address", email, LOST_LINK_LIMITS["address"])
         if _within_limit("lost-link-ip", ip, LOST_LINK_LIMITS["ip"]) and address_allowed:
-            send_personal_links.enqueue(email)
+            services.request_personal_links(email=email)
         return redirect("registrations:lost_link_sent")
     return render(request, "registrations/lost_link.html", {"form": form})
 

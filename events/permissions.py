@@ -42,7 +42,7 @@ def managed_organisers(user):
 
 
 def manages_lead(user, event: Event) -> bool:
-    """Whether ``user`` manages the lead organiser of ``event``: only they choose who organises it."""
+    """Whether ``user`` manages the lead of ``event``: only they choose who organises it."""
     if not can_manage(user):
         return False
     return user.is_superuser or managed_organisers(user).filter(pk=event.organiser_id).exists()

@@ -8,6 +8,7 @@ lead, the partner's manager, the lead's manager and a superuser.
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
@@ -540,13 +541,15 @@ def test_organiser_list_refused_to_staff_without_membership(login):
 def test_event_organiser_filter_names_only_organisations_of_visible_events(
     login, event, other_event
 ):
-    response = login("viewer").get(reverse("admin:events_event_changelist"))
+    EventFactory(organiser=OrganiserFactory(name="Unrelated Org"), title="Unrelated event")
+
+    response = login("mixed").get(reverse("admin:events_event_changelist"))
 
     organiser_filter = next(
         spec for spec in response.context["cl"].filter_specs if spec.title == "lead organiser"
     )
-    assert [label for _pk, label in organiser_filter.lookup_choices] == ["Lead Org"]
-    assert "Other Org" not in response.content.decode()
+    assert [label for _pk, label in organiser_filter.lookup_choices] == ["Lead Org", "Other Org"]
+    assert "Unrelated Org" not in response.content.decode()
 
 
 def test_event_form_offers_only_known_organisations(login, event, other_event):
@@ -560,20 +563,34 @@ def test_event_form_offers_only_known_organisations(login, event, other_event):
     assert "Unrelated Org" not in response.content.decode()
 
 
+def organiser_change_data(client, organiser, **changes) -> dict:
+    """What the organisation's admin form posts back unchanged, with ``changes`` applied."""
+    page = client.get(reverse("admin:events_organiser_change", args=[organiser.pk]))
+    data = {
+        "name": organiser.name,
+        "slug": organiser.slug,
+        "website": organiser.website,
+        "contact_email": organiser.contact_email,
+        "timezone": organiser.timezone,
+    }
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.total_form_count()
+        data[f"{formset.prefix}-INITIAL_FORMS"] = formset.initial_form_count()
+        for index, form in enumerate(formset.initial_forms):
+            data[f"{formset.prefix}-{index}-id"] = form.instance.pk
+            data[f"{formset.prefix}-{index}-organiser"] = organiser.pk
+    return {**data, **changes}
+
+
 def test_manager_edits_own_organisation_details(login, lead):
     client = login("lead_manager")
     url = reverse("admin:events_organiser_change", args=[lead.pk])
-
-    response = client.post(
-        url,
-        {
-            "name": "Lead Org Renamed",
-            "slug": "lead-org",
-            "website": "",
-            "contact_email": "hello@lead.example.org",
-            "timezone": "Europe/Madrid",
-        },
+    data = organiser_change_data(
+        client, lead, name="Lead Org Renamed", contact_email="hello@lead.example.org"
     )
+
+    response = client.post(url, data)
 
     assert response.status_code == 302
     lead.refresh_from_db()
@@ -594,44 +611,100 @@ def test_organisation_not_changed_by_partner_or_viewer(login, event, lead, role)
     assert lead.name == "Lead Org"
 
 
-def test_manager_cannot_change_memberships(login, people, lead, other):
-    client = login("lead_manager")
-    membership = Membership.objects.get(user=people["lead_manager"])
-    data = {
-        "name": "Lead Org",
-        "slug": "lead-org",
-        "website": "",
-        "contact_email": "",
-        "timezone": "Europe/Madrid",
-        "memberships-TOTAL_FORMS": "2",
-        "memberships-INITIAL_FORMS": "1",
-        "memberships-0-id": membership.pk,
-        "memberships-0-organiser": lead.pk,
-        "memberships-0-user": people["viewer"].pk,
-        "memberships-0-role": MANAGER,
-        "memberships-1-organiser": lead.pk,
-        "memberships-1-user": people["outsider"].pk,
-        "memberships-1-role": MANAGER,
-    }
+MEMBERSHIPS = [
+    ("lead_manager", "Lead Org", MANAGER),
+    ("mixed", "Lead Org", VIEWER),
+    ("mixed", "Other Org", MANAGER),
+    ("other_viewer", "Other Org", VIEWER),
+    ("outsider", "Other Org", MANAGER),
+    ("partner_manager", "Partner Org", MANAGER),
+    ("viewer", "Lead Org", VIEWER),
+]
 
-    page = client.get(reverse("admin:events_organiser_change", args=[lead.pk]))
-    client.post(reverse("admin:events_organiser_change", args=[lead.pk]), data)
-    joined = client.post(
-        reverse("admin:events_organiser_change", args=[other.pk]),
-        {**data, "name": "Other Org", "slug": "other-org", "memberships-0-organiser": other.pk},
+
+def memberships() -> list[tuple[str, str, str]]:
+    return sorted(Membership.objects.values_list("user__username", "organiser__name", "role"))
+
+
+def test_manager_cannot_change_memberships_by_crafted_post(login, people, lead):
+    client = login("lead_manager")
+    data = organiser_change_data(client, lead, contact_email="hello@lead.example.org")
+    viewer_row = next(
+        key.removesuffix("-id")
+        for key, value in data.items()
+        if key.endswith("-id") and value == Membership.objects.get(user=people["viewer"]).pk
+    )
+    added = data["memberships-TOTAL_FORMS"]
+    data.update(
+        {
+            f"{viewer_row}-user": people["viewer"].pk,
+            f"{viewer_row}-role": MANAGER,
+            f"memberships-{added}-organiser": lead.pk,
+            f"memberships-{added}-user": people["outsider"].pk,
+            f"memberships-{added}-role": MANAGER,
+            "memberships-TOTAL_FORMS": added + 1,
+        }
     )
 
+    page = client.get(reverse("admin:events_organiser_change", args=[lead.pk]))
+    response = client.post(reverse("admin:events_organiser_change", args=[lead.pk]), data)
+
     assert 'name="memberships-0-role"' not in page.content.decode()
-    assert joined.status_code in (302, 403)
-    assert sorted(Membership.objects.values_list("user__username", "organiser__name", "role")) == [
-        ("lead_manager", "Lead Org", MANAGER),
-        ("mixed", "Lead Org", VIEWER),
-        ("mixed", "Other Org", MANAGER),
-        ("other_viewer", "Other Org", VIEWER),
-        ("outsider", "Other Org", MANAGER),
-        ("partner_manager", "Partner Org", MANAGER),
-        ("viewer", "Lead Org", VIEWER),
-    ]
+    assert "viewer" in page.content.decode()
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.contact_email == "hello@lead.example.org"
+    assert memberships() == MEMBERSHIPS
+
+
+def test_manager_cannot_join_a_partner_organisation(login, people, event, partner):
+    client = login("lead_manager")
+    data = organiser_change_data(
+        client,
+        partner,
+        **{
+            "memberships-TOTAL_FORMS": 1,
+            "memberships-INITIAL_FORMS": 0,
+            "memberships-0-organiser": partner.pk,
+            "memberships-0-user": people["lead_manager"].pk,
+            "memberships-0-role": MANAGER,
+        },
+    )
+
+    response = client.post(reverse("admin:events_organiser_change", args=[partner.pk]), data)
+
+    assert response.status_code == 403
+    assert memberships() == MEMBERSHIPS
+
+
+def test_manager_with_model_permissions_cannot_join_another_organisation(login, people, other):
+    # Django's permissions, as an installation might grant them so that organisers edit
+    # their organisation's details, do not widen what a member may do.
+    people["lead_manager"].user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_organiser", "change_organiser", "add_membership"]
+        )
+    )
+    data = {
+        "name": "Other Org",
+        "slug": "other-org",
+        "website": "",
+        "contact_email": "",
+        "timezone": "Europe/London",
+        "memberships-TOTAL_FORMS": 1,
+        "memberships-INITIAL_FORMS": 0,
+        "memberships-0-organiser": other.pk,
+        "memberships-0-user": people["lead_manager"].pk,
+        "memberships-0-role": MANAGER,
+    }
+
+    response = login("lead_manager").post(
+        reverse("admin:events_organiser_change", args=[other.pk]), data
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert memberships() == MEMBERSHIPS
 
 
 def test_only_superuser_adds_organisations(login):

@@ -5,11 +5,11 @@ manager of one organisation who views another organisation's event changes nothi
 """
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import BadRequest, EmptyResultSet, FullResultSet
+from django.core.exceptions import BadRequest, EmptyResultSet, FullResultSet, ValidationError
 from django.db.models.constants import LOOKUP_SEP
-from django.utils.translation import gettext as _
 
 from .models import Event, Membership, Organiser
 
@@ -60,7 +60,7 @@ class ScopedChangeList(ChangeList):
         except (EmptyResultSet, FullResultSet):
             return queryset
         except (IncorrectLookupParameters, ValueError, OverflowError) as error:
-            raise BadRequest(_("This list cannot be filtered that way.")) from error
+            raise BadRequest("A filter the database cannot apply") from error
         return queryset
 
 
@@ -75,6 +75,16 @@ class TurnoutModelAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ScopedChangeList
+
+    def response_action(self, request, queryset):
+        # Django filters on the selection as posted and fails only once the action reads it.
+        pk = self.opts.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.clean(value, None)
+        except ValidationError as error:
+            raise BadRequest("A selection that is no object of this list") from error
+        return super().response_action(request, queryset)
 
 
 class OrganiserScopedAdmin(TurnoutModelAdmin):

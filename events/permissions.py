@@ -48,7 +48,7 @@ def manages_lead(user, event: Event) -> bool:
     return user.is_superuser or managed_organisers(user).filter(pk=event.organiser_id).exists()
 
 
-class ScopedChangeList(ChangeList):
+class ValidatedChangeList(ChangeList):
     """A list whose filters come from the address: one the database cannot apply (a year past
     9999, a month 13, a word for a number) is a bad request, not an error of the server."""
 
@@ -74,7 +74,7 @@ class TurnoutModelAdmin(admin.ModelAdmin):
         return super().lookup_allowed(lookup, value, request)
 
     def get_changelist(self, request, **kwargs):
-        return ScopedChangeList
+        return ValidatedChangeList
 
     def response_action(self, request, queryset):
         # Django filters on the selection as posted and fails only once the action reads it.

@@ -433,6 +433,19 @@ def test_partner_manager_cannot_delete_the_leads_event(login, event):
     assert Event.objects.filter(pk=event.pk).exists()
 
 
+@pytest.mark.parametrize("role", ["partner_manager", "mixed"])
+def test_delete_selected_refused_on_an_event_the_user_does_not_lead(
+    login, event, other_event, role
+):
+    response = login(role).post(
+        reverse("admin:events_event_changelist"),
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 403
+    assert Event.objects.filter(pk=event.pk).exists()
+
+
 def test_lead_manager_changes_co_organisers_among_partners(login, event, other, other_event):
     # The lead once worked with Other Org, so it is a known partner.
     other_event.co_organisers.add(event.organiser)
@@ -528,6 +541,18 @@ def test_organiser_list_shows_superuser_every_organisation(login, event, other):
     assert [organiser.name for organiser in response.context["cl"].result_list] == [
         "Lead Org",
         "Other Org",
+        "Partner Org",
+    ]
+
+
+def test_organisation_search_names_only_organisations_worked_with(login, event, other):
+    response = login("partner_manager").get(
+        reverse("admin:autocomplete"),
+        {"app_label": "events", "model_name": "event", "field_name": "organiser", "term": "Org"},
+    )
+
+    assert [result["text"] for result in response.json()["results"]] == [
+        "Lead Org",
         "Partner Org",
     ]
 

@@ -3,7 +3,6 @@ import zoneinfo
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,7 +17,14 @@ from registrations.forms import OrganiserMessageForm
 from registrations.models import Registration, with_registration_counts
 
 from .models import Event, Membership, Organiser, Topic
-from .permissions import MANAGER_ROLES, OrganiserScopedAdmin
+from .permissions import (
+    OrganiserScopedAdmin,
+    TurnoutModelAdmin,
+    can_manage,
+    is_member,
+    managed_organisers,
+    manages_lead,
+)
 
 LOCAL_TIME_FIELDS = ["starts_at", "ends_at", "registration_opens_at", "registration_closes_at"]
 
@@ -97,7 +103,7 @@ class EventAdmin(OrganiserScopedAdmin):
     list_filter = [
         "status",
         "needs_review",
-        "organiser",
+        ("organiser", admin.RelatedOnlyFieldListFilter),
         "topics",
         ("starts_at", admin.DateFieldListFilter),
     ]
@@ -155,14 +161,29 @@ class EventAdmin(OrganiserScopedAdmin):
         others = [fieldset for fieldset in self.fieldsets if fieldset is not REVIEW_FIELDSET]
         return [*others, (name, {**options, "classes": ["collapse"]})]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if not request.user.is_superuser and "organiser" in form.base_fields:
-            own = Q(memberships__user=request.user, memberships__role__in=MANAGER_ROLES)
-            if obj is not None:
-                own |= Q(pk=obj.organiser_id)
-            form.base_fields["organiser"].queryset = Organiser.objects.filter(own).distinct()
-        return form
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not manages_lead(request.user, obj):
+            # A partner's manager could otherwise make their organisation the lead and drop the
+            # real one, which would lose the event and its attendees.
+            readonly += ["organiser", "co_organisers"]
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organiser":
+            # An event is never handed to an organisation its lead's manager does not manage.
+            kwargs["queryset"] = managed_organisers(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "co_organisers":
+            kwargs["queryset"] = Organiser.objects.working_with(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not manages_lead(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -261,7 +282,7 @@ class EventAdmin(OrganiserScopedAdmin):
             for route, view, name, manager_only in self.EVENT_PAGES
         ] + [
             path(
-                "<path:object_id>/message/",
+                "<int:object_id>/message/",
                 self.admin_site.admin_view(self.message_attendees),
                 name="events_event_message",
             ),
@@ -282,6 +303,7 @@ class EventAdmin(OrganiserScopedAdmin):
                     "opts": self.opts,
                     "original": event,
                     "event": event,
+                    "has_change_permission": self.has_change_permission(request, event),
                 }
 
             return view(request, event, admin_context, **kwargs)
@@ -348,21 +370,63 @@ class EventAdmin(OrganiserScopedAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Who works for the organisation. Only superusers change it: a member who could would
+    make themselves a manager, or a member of any organisation."""
+
     model = Membership
     extra = 1
     autocomplete_fields = ["user"]
 
+    def has_view_permission(self, request, obj=None):
+        # Without an organisation, Django asks whether to fetch any memberships at all.
+        if obj is None or request.user.is_superuser:
+            return is_member(request.user)
+        return obj.memberships.filter(user=request.user).exists()
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
 
 @admin.register(Organiser)
-class OrganiserAdmin(admin.ModelAdmin):
+class OrganiserAdmin(TurnoutModelAdmin):
+    """Members see the organisations they work with; managers change their own's details."""
+
     list_display = ["name", "slug", "website", "contact_email"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).working_with(request.user)
+
+    def has_module_permission(self, request):
+        return is_member(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if not is_member(request.user):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        if not can_manage(request.user):
+            return False
+        return obj is None or managed_organisers(request.user).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TurnoutModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

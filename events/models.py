@@ -42,6 +42,21 @@ class TimezoneField(models.CharField):
         )
 
 
+class OrganiserQuerySet(models.QuerySet):
+    def working_with(self, user):
+        """The user's organisations and those that lead or co-organise an event with one of
+        them; superusers work with all."""
+        if user.is_superuser:
+            return self
+        own = Membership.objects.filter(user=user).values("organiser_id")
+        shared = Event.objects.filter(Q(organiser__in=own) | Q(co_organisers__in=own)).values("pk")
+        leads = Event.objects.filter(pk__in=shared).values("organiser_id")
+        partners = Event.co_organisers.through.objects.filter(event__in=shared).values(
+            "organiser_id"
+        )
+        return self.filter(Q(pk__in=own) | Q(pk__in=leads) | Q(pk__in=partners))
+
+
 class Organiser(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
@@ -57,6 +72,8 @@ class Organiser(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisers", blank=True
     )
+
+    objects = OrganiserQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

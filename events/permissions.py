@@ -1,10 +1,23 @@
-"""Who may see and change what in the admin: organisers act only on their organisations' events."""
+"""Who may see and change what in the admin: organisers act only on their organisations' events.
+
+A viewer sees an event and its attendees; a manager changes them. Roles hold per event: a
+manager of one organisation who views another organisation's event changes nothing there.
+"""
 
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import BadRequest, EmptyResultSet, FullResultSet, ValidationError
+from django.db.models.constants import LOOKUP_SEP
 
-from .models import Event, Membership
+from .models import Event, Membership, Organiser
 
 MANAGER_ROLES = [Membership.Role.MANAGER]
+
+# Fields that hold a secret, whatever their model: a filter on one, even `__startswith`, would
+# let anyone who can open a list guess it one character at a time.
+SECRET_FIELDS = frozenset({"token", "submission_key"})
 
 
 def is_member(user) -> bool:
@@ -12,6 +25,7 @@ def is_member(user) -> bool:
 
 
 def can_manage(user) -> bool:
+    """Whether ``user`` manages any organisation; what they may change is checked per event."""
     return (
         user.is_active
         and user.is_staff
@@ -19,7 +33,61 @@ def can_manage(user) -> bool:
     )
 
 
-class OrganiserScopedAdmin(admin.ModelAdmin):
+def managed_organisers(user):
+    if user.is_superuser:
+        return Organiser.objects.all()
+    return Organiser.objects.filter(
+        memberships__user=user, memberships__role__in=MANAGER_ROLES
+    ).distinct()
+
+
+def manages_lead(user, event: Event) -> bool:
+    """Whether ``user`` manages the lead of ``event``: only they choose who organises it."""
+    if not can_manage(user):
+        return False
+    return user.is_superuser or managed_organisers(user).filter(pk=event.organiser_id).exists()
+
+
+class ValidatedChangeList(ChangeList):
+    """A list whose filters come from the address: one the database cannot apply (a year past
+    9999, a month 13, a word for a number) is a bad request, not an error of the server."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            queryset = super().get_queryset(request, exclude_parameters)
+            # Values are turned into SQL only here; the year 99999999 fails on the way.
+            queryset.query.get_compiler(queryset.db).as_sql()
+        except (EmptyResultSet, FullResultSet):
+            return queryset
+        except (IncorrectLookupParameters, ValueError, OverflowError) as error:
+            raise BadRequest("A filter the database cannot apply") from error
+        return queryset
+
+
+class TurnoutModelAdmin(admin.ModelAdmin):
+    """What every Turnout admin refuses, whoever asks: a filter on a secret, or that the
+    database cannot apply."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if SECRET_FIELDS.intersection(lookup.split(LOOKUP_SEP)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_changelist(self, request, **kwargs):
+        return ValidatedChangeList
+
+    def response_action(self, request, queryset):
+        # Django filters on the selection as posted and fails only once the action reads it.
+        pk = self.opts.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.clean(value, None)
+        except ValidationError as error:
+            raise BadRequest("A selection that is no object of this list") from error
+        return super().response_action(request, queryset)
+
+
+class OrganiserScopedAdmin(TurnoutModelAdmin):
     """An admin for objects that belong to an event, shown only to that event's organisers.
 
     ``event_field`` is the lookup from the model to its event ("" for the event itself).
@@ -43,6 +111,15 @@ class OrganiserScopedAdmin(admin.ModelAdmin):
         if obj is None or request.user.is_superuser:
             return True
         return self._scoped(self.model.objects.filter(pk=obj.pk), request, roles).exists()
+
+    def events_only_viewed(self, request, queryset):
+        """The events of ``queryset``'s objects that the user may see but not change."""
+        if request.user.is_superuser:
+            return Event.objects.none()
+        managed = self._scoped(queryset, request, MANAGER_ROLES).values("pk")
+        outside = queryset.exclude(pk__in=managed)
+        event_ids = outside.values(f"{self.event_field}__pk" if self.event_field else "pk")
+        return Event.objects.filter(pk__in=event_ids).order_by("title")
 
     def has_module_permission(self, request):
         return is_member(request.user)

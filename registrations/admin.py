@@ -192,8 +192,28 @@ class RegistrationAdmin(OrganiserScopedAdmin):
             },
         )
 
-    @admin.action(description=gettext_lazy("Cancel selected registrations…"))
+    def _refuse_events_only_viewed(self, request, queryset) -> bool:
+        """Whether the selection holds registrations of events the user only views: then the
+        action changes nothing at all, and says why."""
+        only_viewed = list(self.events_only_viewed(request, queryset))
+        if only_viewed:
+            self.message_user(
+                request,
+                _(
+                    "Nothing was changed: you may see but not change the registrations of "
+                    "%(events)s."
+                )
+                % {"events": ", ".join(event.title for event in only_viewed)},
+                messages.ERROR,
+            )
+        return bool(only_viewed)
+
+    @admin.action(
+        description=gettext_lazy("Cancel selected registrations…"), permissions=["change"]
+    )
     def cancel_registrations(self, request, queryset):
+        if self._refuse_events_only_viewed(request, queryset):
+            return None
         queryset = queryset.exclude(status=Status.CANCELLED).select_related("event")
         form = CancelForm(request.POST if "confirm" in request.POST else None)
         if not form.is_valid():
@@ -219,8 +239,13 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         self.message_user(request, message, messages.SUCCESS)
         return None
 
-    @admin.action(description=gettext_lazy("Give a place to selected people on the waiting list…"))
+    @admin.action(
+        description=gettext_lazy("Give a place to selected people on the waiting list…"),
+        permissions=["change"],
+    )
     def promote_registrations(self, request, queryset):
+        if self._refuse_events_only_viewed(request, queryset):
+            return None
         waiting = (
             queryset.filter(status=Status.WAITLISTED)
             .select_related("event")

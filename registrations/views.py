@@ -53,9 +53,13 @@ def register(request, slug):
             else:
                 return redirect("registrations:done", token=registration.token)
     summary = registration_summary(event, registration_counts(event))
-    status = 200 if summary["can_register"] or request.method == "GET" else 409
+    status = 200
     if limited:
         status = 429
+    elif request.method == "POST" and not summary["can_register"]:
+        status = 409
+    elif form.errors:
+        status = 400
     return render(
         request,
         "registrations/register.html",
@@ -161,6 +165,7 @@ def manage(request, token):
                 registration.event, registration_counts(registration.event)
             ),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -231,7 +236,9 @@ def lost_link(request):
         if _within_limit("lost-link-ip", ip, LOST_LINK_LIMITS["ip"]) and address_allowed:
             send_personal_links.enqueue(email)
         return redirect("registrations:lost_link_sent")
-    return render(request, "registrations/lost_link.html", {"form": form})
+    return render(
+        request, "registrations/lost_link.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def lost_link_sent(request):

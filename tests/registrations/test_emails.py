@@ -218,7 +218,7 @@ def test_registration_form_refuses_address_with_line_break(client, vitoria):
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["email"] == ["Enter a valid email address."]
     assert Registration.objects.count() == 0
     assert OutboundEmail.objects.count() == 0

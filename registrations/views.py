@@ -1,5 +1,6 @@
 import hashlib
 import re
+from functools import wraps
 
 import segno
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,6 +24,20 @@ from .models import Registration, registration_counts
 from .tasks import send_personal_links
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def personal_page(view):
+    """For pages whose address holds a personal link's token, a bearer secret: browsers and
+    proxies keep no copy, and the pages it links to are not told the address (Referer)."""
+
+    @wraps(view)
+    def answer(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return answer
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,6 +84,7 @@ def register(request, slug):
     )
 
 
+@personal_page
 @require_GET
 def register_done(request, token):
     """The page after registering: what happened, and the personal link to keep."""
@@ -119,6 +136,7 @@ def _checkin_qr(request, registration: Registration) -> str:
     return mark_safe(svg)  # noqa: S308 - segno builds the SVG from our own URL
 
 
+@personal_page
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     registration = get_registration(token)
@@ -169,6 +187,7 @@ def manage(request, token):
     )
 
 
+@personal_page
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     registration = get_registration(token)
@@ -187,6 +206,7 @@ def cancel(request, token):
     )
 
 
+@personal_page
 @require_http_methods(["GET", "POST"])
 def erase(request, token):
     registration = get_registration(token)

@@ -76,3 +76,50 @@ def test_public_form_choice_with_markup_still_accepted_as_typed(client, event):
 
     assert response.status_code == 302
     assert question.answers.get().value == IMAGE
+
+
+NOT_STORED = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def personal_pages(registration):
+    return [
+        registration.personal_path,
+        reverse("registrations:done", args=[registration.token]),
+        reverse("registrations:cancel", args=[registration.token]),
+        reverse("registrations:erase", args=[registration.token]),
+    ]
+
+
+def test_personal_pages_never_stored_and_send_no_referrer(client, event):
+    registration = RegistrationFactory(event=event)
+
+    responses = {url: client.get(url) for url in personal_pages(registration)}
+
+    assert {url: response.status_code for url, response in responses.items()} == {
+        url: 200 for url in personal_pages(registration)
+    }
+    assert {url: r.headers.get("Cache-Control") for url, r in responses.items()} == {
+        url: NOT_STORED for url in personal_pages(registration)
+    }
+    assert {url: r.headers.get("Referrer-Policy") for url, r in responses.items()} == {
+        url: "no-referrer" for url in personal_pages(registration)
+    }
+
+
+def test_personal_page_answers_to_posts_never_stored(client, event):
+    registration = RegistrationFactory(event=event, name="Ada Lovelace")
+
+    invalid = client.post(registration.personal_path, {"name": "", "email": "x"})
+    cancelled = client.post(reverse("registrations:cancel", args=[registration.token]))
+
+    assert (invalid.status_code, cancelled.status_code) == (400, 302)
+    assert invalid.headers["Cache-Control"] == cancelled.headers["Cache-Control"] == NOT_STORED
+    assert invalid.headers["Referrer-Policy"] == cancelled.headers["Referrer-Policy"]
+    assert invalid.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_public_event_page_keeps_the_site_referrer_policy(client, event):
+    response = client.get(event.get_absolute_url())
+
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "no-store" not in response.headers.get("Cache-Control", "")

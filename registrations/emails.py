@@ -170,14 +170,6 @@ def queue_registration_email(registration: Registration) -> OutboundEmail:
     return _store_envelope(email)
 
 
-def readdress_registration_email(email: OutboundEmail, registration: Registration) -> None:
-    """Make a registration's unsent email match the status it ended up with."""
-    kind = _registration_email_kind(registration)
-    OutboundEmail.objects.filter(pk=email.pk).update(**kind)
-    for field, value in kind.items():
-        setattr(email, field, value)
-
-
 def _registration_email_kind(registration: Registration) -> dict[str, str]:
     title = single_line(registration.event.title)
     if registration.status == Status.WAITLISTED:

@@ -3,6 +3,20 @@
 Each function that can change who holds a place locks the event row first and reads the
 counts only after the lock is taken, so concurrent requests queue up instead of
 overbooking. On SQLite the whole database is locked by the immediate transaction instead.
+
+Locks are taken in one order everywhere, so that no two transactions ever wait for each
+other in a circle (PostgreSQL would end one of them with "deadlock detected"):
+
+1. the event's row (``_locked_event``);
+2. then registrations of that event: the rows it locks or changes, and the rows it inserts,
+   whose addresses take entries in the unique index of active addresses — a second
+   transaction writing the same address waits for that entry.
+
+A function that writes registrations takes the event's lock before it writes any of them,
+registering included: inserting first would hold the address's index entry while waiting
+for the event, and someone holding the event and writing that address would wait back.
+Only a function that changes one registration's row and waits for nothing after it
+(check-in) may lock that row without the event.
 """
 
 from datetime import datetime
@@ -99,7 +113,7 @@ def register(
     """
     now = now or timezone.now()
     # Input is checked before the lock is taken, so that the lock is held only for counting
-    # and inserting; a second registration of the address is refused by the unique index.
+    # and writing; a second registration of the address is refused by the unique index.
     registration = _new_registration(
         event=event,
         name=name,
@@ -111,7 +125,6 @@ def register(
         privacy_consent_at=now,
         submission_key=submission_key,
     )
-    registration.status = _likely_status(event, now)
     try:
         return _claim_place(registration, now=now, answers=answers or {})
     except IntegrityError:
@@ -151,41 +164,21 @@ def active_registration_for(event: Event, email: str) -> Registration | None:
 def _claim_place(
     registration: Registration, *, now: datetime, answers: dict[Question, str]
 ) -> Registration:
-    """Save the registration, with the status it likely gets, its answers and its email; then
-    settle its status under the event's lock.
-
-    Other transactions cannot see these rows before this one commits, so they are written
-    before the lock is taken: the lock is held only to count the places and settle.
-    """
-    event = registration.event
-    registration.save(force_insert=True)  # a second registration of the address fails here
-    _store_answers(registration, {question: value for question, value in answers.items() if value})
-    email = emails.queue_registration_email(registration)
-
-    event = _locked_event(event)
+    """Under the event's lock, count the places, then save the registration with the status
+    they give, its answers and its email."""
+    event = _locked_event(registration.event)
     counts = registration_counts(event)
-    counts[registration.status] -= 1  # not this registration itself
     state = event.registration_state(
         confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
     )
     if state not in (State.OPEN, State.WAITLIST):
         raise RegistrationRefused(refusal_message(event, state, now), code=state)
-    status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
-    if status != registration.status:
-        registration.status = status
-        registration.save(update_fields=["status", "updated_at"])
-        emails.readdress_registration_email(email, registration)
     registration.event = event
+    registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
+    registration.save(force_insert=True)  # a second registration of the address fails here
+    _store_answers(registration, {question: value for question, value in answers.items() if value})
+    emails.queue_registration_email(registration)
     return registration
-
-
-def _likely_status(event: Event, now: datetime) -> str:
-    """The status a registration would get now, read without the lock; settled under it."""
-    counts = registration_counts(event)
-    state = event.registration_state(
-        confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
-    )
-    return Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
 
 
 def _store_answers(registration: Registration, answers: dict[Question, str]) -> None:
@@ -221,6 +214,8 @@ def update_details(
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Cannot update {', '.join(sorted(unknown))}")
+    # The event first, as everywhere: a new address takes an entry in the unique index.
+    _locked_event(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     for field, value in fields.items():
         setattr(registration, field, value)

@@ -321,10 +321,10 @@ def test_register_post_query_count_constant(client, event, existing, django_asse
     Event.objects.filter(pk=event.pk).update(capacity=None)
     RegistrationFactory.create_batch(existing, event=event)
 
-    # The event and its organiser, its questions, the likely status; then, in one transaction
-    # (a savepoint within the test's own): the registration, its email and the email's task,
-    # and under the lock only the count that settles the status.
-    with django_assert_num_queries(10, exact=True):
+    # The event and its organiser, its questions; then, in one transaction (a savepoint
+    # within the test's own): the event's lock, the count, the registration, its email and
+    # the email's task.
+    with django_assert_num_queries(9, exact=True):
         response = client.post(register_url(event), form_data())
 
     assert response.status_code == 302

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import YES_NO_LABELS, Question, Registration
+from .models import YES_NO_LABELS, Question, Registration, validate_name
 
 DETAIL_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
 
@@ -129,6 +129,9 @@ class AttendeeDetailsForm(QuestionsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("name", "organisation", "role"):
             self.fields[name].validators.append(no_control_characters)
+        # The model's own checks are left to the service (see _post_clean); this one is
+        # about the input, so it is shown next to the field.
+        self.fields["name"].validators.append(validate_name)
         self.add_questions(questions, answers)
 
     def clean_email(self):
@@ -253,7 +256,7 @@ class WalkInForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=200,
-        validators=[no_control_characters],
+        validators=[no_control_characters, validate_name],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     email = forms.EmailField(

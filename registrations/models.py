@@ -1,5 +1,7 @@
 import hashlib
+import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +16,35 @@ from events.models import Event
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+# What mail programs and browsers turn into a link: a scheme, "www.", or a domain such as
+# example.com (a dot between a letter and two or more letters). The ideographic full stop
+# counts as a dot, as it does in domain names.
+LINK_IN_TEXT = re.compile(
+    r"[a-z][a-z0-9+.-]*://|\bwww[.\u3002]|\w[.\u3002][^\W\d_]{2,}(?![\w-])", re.IGNORECASE
+)
+
+
+def validate_name(value: str) -> None:
+    """A person's name is text: no markup, and nothing an email program would make a link of.
+
+    Anyone can register any address, so a name with a link in it would have Turnout send the
+    organisation's email with someone else's link in it.
+    """
+    text = unicodedata.normalize("NFKC", value)  # full-width ＜ and ．are < and . here
+    if "<" in text or ">" in text:
+        raise ValidationError(
+            _("Please write your name without the characters < and >."), code="markup_in_name"
+        )
+    if LINK_IN_TEXT.search(text):
+        raise ValidationError(
+            _(
+                "Please write just your name, without a web address. If a dot in your name "
+                "joins two words, put a space after it."
+            ),
+            code="link_in_name",
+        )
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -39,7 +70,7 @@ class Registration(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     email = models.EmailField(_("email"), max_length=254)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=200, blank=True)

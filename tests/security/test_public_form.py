@@ -1,9 +1,11 @@
 """Organiser text on the public form and the personal page is text, never markup."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from registrations.models import Question
+from registrations import services
+from registrations.models import Question, Registration
 from tests.factories import QuestionFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,131 @@ def test_public_event_page_keeps_the_site_referrer_policy(client, event):
 
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+# Anyone can make Turnout write to any address with their own text as the name: a name is
+# text, never a link or markup.
+LINK_NAMES = [
+    "Visit http://spam.example now",
+    "HTTPS://SPAM.EXAMPLE",
+    "ftp://files.example",
+    "www.spam",
+    "Cheap pills at spam.com",
+    "Cheap pills at Spam.COM",
+    "spam.co.uk/offer",
+    "bücher.de",
+    "ada@example.org",
+]
+MARKUP_NAMES = ["<b>Ada</b>", "Ada <", "Ada > Bob"]
+REAL_NAMES = [
+    "O'Brien",
+    "Zoë Ångström",
+    "Nguyễn Văn A",
+    "李雷",
+    "Jean-Luc Picard",
+    "Dr. A. Smith",
+    "J.R.R. Tolkien",
+    "Ada 🎉 Lovelace",
+    "María José Carreño Quiñones",
+    "محمد بن موسى",
+    "Дмитрий Иванович",
+    "Martin Luther King Jr.",
+    "St. John-Smythe",
+]
+LINK_MESSAGE = (
+    "Please write just your name, without a web address. If a dot in your name joins two "
+    "words, put a space after it."
+)
+MARKUP_MESSAGE = "Please write your name without the characters < and >."
+
+
+def name_errors(name):
+    return [MARKUP_MESSAGE] if name in MARKUP_NAMES else [LINK_MESSAGE]
+
+
+def register_data(**changes):
+    return {
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "organisation": "Analytical Engines",
+        "privacy_consent": "on",
+        "submission_key": "key-1",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize("name", LINK_NAMES + MARKUP_NAMES)
+def test_register_name_with_link_or_markup_refused_next_to_it(client, event, name):
+    response = client.post(reverse("events:register", args=[event.slug]), register_data(name=name))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"name": name_errors(name)}
+    assert 'value="Analytical Engines"' in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize("name", REAL_NAMES)
+def test_register_real_names_accepted(client, event, name):
+    response = client.post(reverse("events:register", args=[event.slug]), register_data(name=name))
+
+    assert response.status_code == 302
+    assert Registration.objects.get().name == name
+
+
+@pytest.mark.parametrize("name", LINK_NAMES[:3] + MARKUP_NAMES[:1])
+def test_personal_page_name_with_link_or_markup_refused_next_to_it(client, event, name):
+    registration = RegistrationFactory(event=event, name="Ada Lovelace", email="ada@example.org")
+
+    response = client.post(
+        registration.personal_path, register_data(name=name, organisation="Changed")
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"name": name_errors(name)}
+    assert 'value="Changed"' in response.content.decode()
+    registration.refresh_from_db()
+    assert (registration.name, registration.organisation) == ("Ada Lovelace", "Example Org")
+
+
+@pytest.mark.parametrize("name", LINK_NAMES[:3] + MARKUP_NAMES[:1])
+def test_walk_in_name_with_link_or_markup_refused_next_to_it(organiser_client, event, name):
+    response = organiser_client.post(
+        reverse("admin:events_event_walk_in", args=[event.pk]),
+        {"name": name, "email": "grace@navy.example", "privacy_consent": "on"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["walk_in_form"].errors == {"name": name_errors(name)}
+    assert 'value="grace@navy.example"' in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize("name", LINK_NAMES[:3] + MARKUP_NAMES[:1])
+def test_admin_name_with_link_or_markup_refused_next_to_it(organiser_client, event, name):
+    registration = RegistrationFactory(event=event, name="Ada Lovelace", email="ada@example.org")
+
+    response = organiser_client.post(
+        reverse("admin:registrations_registration_change", args=[registration.pk]),
+        {
+            "name": name,
+            "email": "ada@example.org",
+            "organisation": "Changed",
+            "answers-TOTAL_FORMS": "0",
+            "answers-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"name": name_errors(name)}
+    assert 'value="Changed"' in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.name == "Ada Lovelace"
+
+
+@pytest.mark.parametrize("name", LINK_NAMES[:3] + MARKUP_NAMES[:1])
+def test_register_service_name_with_link_or_markup_refused(event, name):
+    with pytest.raises(ValidationError) as refused:
+        services.register(event=event, name=name, email="ada@example.org")
+
+    assert refused.value.message_dict == {"name": name_errors(name)}
+    assert not Registration.objects.exists()

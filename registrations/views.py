@@ -28,13 +28,19 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 def personal_page(view):
     """For pages whose address holds a personal link's token, a bearer secret: browsers and
-    proxies keep no copy, and the pages it links to are not told the address (Referer)."""
+    proxies keep no copy, and no request from the page carries the address in its Referer,
+    not even to this site, whose logs would keep it.
+
+    Only the site's origin is sent ("strict-origin"). "no-referrer" would do as much for the
+    token, but browsers then send the page's own forms with "Origin: null", which the CSRF
+    protection refuses.
+    """
 
     @wraps(view)
     def answer(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         add_never_cache_headers(response)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "strict-origin"
         return response
 
     return answer

@@ -92,7 +92,7 @@ def personal_pages(registration):
     ]
 
 
-def test_personal_pages_never_stored_and_send_no_referrer(client, event):
+def test_personal_pages_never_stored_and_send_no_address_as_referrer(client, event):
     registration = RegistrationFactory(event=event)
 
     responses = {url: client.get(url) for url in personal_pages(registration)}
@@ -104,7 +104,7 @@ def test_personal_pages_never_stored_and_send_no_referrer(client, event):
         url: NOT_STORED for url in personal_pages(registration)
     }
     assert {url: r.headers.get("Referrer-Policy") for url, r in responses.items()} == {
-        url: "no-referrer" for url in personal_pages(registration)
+        url: "strict-origin" for url in personal_pages(registration)
     }
 
 
@@ -117,7 +117,7 @@ def test_personal_page_answers_to_posts_never_stored(client, event):
     assert (invalid.status_code, cancelled.status_code) == (400, 302)
     assert invalid.headers["Cache-Control"] == cancelled.headers["Cache-Control"] == NOT_STORED
     assert invalid.headers["Referrer-Policy"] == cancelled.headers["Referrer-Policy"]
-    assert invalid.headers["Referrer-Policy"] == "no-referrer"
+    assert invalid.headers["Referrer-Policy"] == "strict-origin"
 
 
 def test_public_event_page_keeps_the_site_referrer_policy(client, event):

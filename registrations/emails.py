@@ -78,6 +78,8 @@ def _context(event: Event, registration: Registration | None = None, **extra) ->
         "event": event,
         "attendee": registration,
         "personal_link": personal_link(registration) if registration else "",
+        # For a place held until the address is confirmed: the link that confirms it.
+        "confirm_link": calendar.absolute_url(registration.confirm_path) if registration else "",
         "event_url": calendar.absolute_url(event.get_absolute_url()),
         "site_url": settings.SITE_URL,
         "organisation_name": settings.ORGANISATION_NAME,
@@ -172,7 +174,9 @@ def queue_registration_email(registration: Registration) -> OutboundEmail:
 
 def _registration_email_kind(registration: Registration) -> dict[str, str]:
     title = single_line(registration.event.title)
-    if registration.status == Status.WAITLISTED:
+    if registration.is_on_hold:
+        kind, subject = Kind.CONFIRM_ADDRESS, _("Please confirm your registration: %(title)s")
+    elif registration.status == Status.WAITLISTED:
         kind, subject = Kind.WAITLISTED, _("You are on the waiting list: %(title)s")
     else:
         kind, subject = Kind.CONFIRMATION, _("Your place is confirmed: %(title)s")
@@ -191,6 +195,18 @@ def write_registration_email(email: OutboundEmail) -> None:
     if email.kind == Kind.CONFIRMATION:
         email.calendar = _invitation(registration)
     email.save(update_fields=["body_text", "body_html", "calendar"])
+
+
+def queue_already_registered_email(registration: Registration) -> OutboundEmail:
+    """Someone registered this address again: its own link goes to the address it was
+    registered with, whatever was typed, and the form answers as for anyone."""
+    return _to_attendee(
+        registration,
+        Kind.ALREADY_REGISTERED,
+        _("You are already registered: %(title)s")
+        % {"title": single_line(registration.event.title)},
+        key=f"{Kind.ALREADY_REGISTERED}:{registration.pk}:{uuid.uuid4().hex}",
+    )
 
 
 def queue_promotion_email(registration: Registration) -> OutboundEmail:
@@ -232,7 +248,8 @@ def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> int
     # One key per change: every change is announced, each once.
     change = uuid.uuid4().hex
     count = 0
-    for registration in Registration.objects.filter(event=event).active():
+    # Held places are left out: they get the event as it is when they confirm their address.
+    for registration in Registration.objects.filter(event=event).active().not_on_hold():
         registration.event = event
         ics = ""
         if registration.status == Status.CONFIRMED:
@@ -256,6 +273,7 @@ def reminder_due(now: datetime | None = None):
     before = timedelta(hours=settings.REMINDER_HOURS_BEFORE)
     return (
         Registration.objects.confirmed()
+        .not_on_hold()
         .filter(
             event__status=Event.Status.PUBLISHED,
             event__starts_at__gt=now,
@@ -288,7 +306,8 @@ def queue_reminders(now: datetime | None = None) -> int:
 
 
 def message_recipients(event: Event, *, include_waitlisted: bool):
-    registrations = Registration.objects.filter(event=event)
+    # Not to addresses nobody has confirmed yet.
+    registrations = Registration.objects.filter(event=event).not_on_hold()
     if include_waitlisted:
         return registrations.active()
     return registrations.confirmed()

@@ -60,6 +60,16 @@ class RegistrationQuerySet(models.QuerySet):
     def waitlist_order(self):
         return self.waitlisted().order_by("created_at", "pk")
 
+    def on_hold(self):
+        """Places held for people who have not confirmed their email address yet."""
+        return self.filter(hold_expires_at__isnull=False)
+
+    def not_on_hold(self):
+        return self.filter(hold_expires_at__isnull=True)
+
+    def hold_expired(self, now):
+        return self.filter(hold_expires_at__lte=now)
+
 
 class Registration(models.Model):
     class Status(models.TextChoices):
@@ -95,6 +105,21 @@ class Registration(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     # The key of the form that created this registration: a resubmitted form finds it again.
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
+    email_confirmed_at = models.DateTimeField(
+        _("email address confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the attendee confirmed their address, for events that ask them to."),
+    )
+    hold_expires_at = models.DateTimeField(
+        _("held until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The attendee has not confirmed their email address yet: the place (or place in "
+            "the queue) is freed at this time unless they do."
+        ),
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -120,8 +145,20 @@ class Registration(models.Model):
                 condition=Q(status="cancelled") | Q(cancelled_at__isnull=True),
                 name="registration_cancelled_at_only_when_cancelled",
             ),
+            models.CheckConstraint(
+                condition=Q(hold_expires_at__isnull=True)
+                | (Q(email_confirmed_at__isnull=True) & ~Q(status="cancelled")),
+                name="registration_held_only_while_unconfirmed_and_active",
+            ),
         ]
-        indexes = [models.Index(fields=["event", "status"])]
+        indexes = [
+            models.Index(fields=["event", "status"]),
+            models.Index(
+                fields=["event", "hold_expires_at"],
+                condition=Q(hold_expires_at__isnull=False),
+                name="registration_holds",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
@@ -133,6 +170,11 @@ class Registration(models.Model):
         return reverse("registrations:manage", kwargs={"token": self.token})
 
     @property
+    def confirm_path(self) -> str:
+        """Where the attendee confirms their email address; as secret as the personal link."""
+        return reverse("registrations:confirm", kwargs={"token": self.token})
+
+    @property
     def calendar_uid(self) -> str:
         """The same for this registration in every calendar file, and known before it is
         saved; derived from the token without revealing it."""
@@ -141,6 +183,11 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+    @property
+    def is_on_hold(self) -> bool:
+        """Waiting for the attendee to confirm their email address."""
+        return self.hold_expires_at is not None
 
 
 def _count_of(status: str):
@@ -202,6 +249,8 @@ class OutboundEmail(models.Model):
         REMINDER = "reminder", _("Reminder")
         MESSAGE = "message", _("Message from the organisers")
         PERSONAL_LINKS = "personal_links", _("Personal links")
+        CONFIRM_ADDRESS = "confirm_address", _("Confirm the email address")
+        ALREADY_REGISTERED = "already_registered", _("Already registered")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")

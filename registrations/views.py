@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -69,10 +70,17 @@ def register(request, slug):
             try:
                 registration = services.register(event=event, **form.service_arguments())
             except services.AlreadyRegistered as error:
+                if event.confirm_email_addresses:
+                    # The address was emailed its own link: the answer here is the same as
+                    # for a new registration, so the form tells nobody who is registered.
+                    return redirect("registrations:check_email", slug=event.slug)
                 form.add_error("email", error.message)
             except services.RegistrationError as error:
                 form.add_error(None, error.message)
             else:
+                if event.confirm_email_addresses:
+                    # The personal link would prove nothing here: it goes to the address.
+                    return redirect("registrations:check_email", slug=event.slug)
                 return redirect("registrations:done", token=registration.token)
     summary = registration_summary(event, registration_counts(event))
     status = 200
@@ -95,6 +103,8 @@ def register(request, slug):
 def register_done(request, token):
     """The page after registering: what happened, and the personal link to keep."""
     registration = get_registration(token)
+    if registration.is_on_hold:
+        return redirect(registration.confirm_path)
     if not registration.is_active:
         return redirect(registration.personal_path)
     return render(
@@ -105,6 +115,50 @@ def register_done(request, token):
             "attendee": registration,
             "manage_url": request.build_absolute_uri(registration.personal_path),
         },
+    )
+
+
+@require_GET
+def check_email(request, slug):
+    """After registering for an event that confirms addresses: the same page for everyone."""
+    event = get_visible_event(request, slug)
+    return render(
+        request,
+        "registrations/check_email.html",
+        {"event": event, "hold_minutes": settings.UNCONFIRMED_HOLD_MINUTES},
+    )
+
+
+@personal_page
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """Where the emailed link leads: a button confirms the address (link checkers that open
+    every link in an email do not press buttons)."""
+    registration = get_registration(token)
+    if not registration.is_on_hold:
+        return redirect(registration.personal_path)
+    refusal = None
+    if request.method == "POST":
+        try:
+            services.confirm_email(registration=registration)
+        except services.RegistrationRefused as error:
+            refusal = error.message
+        else:
+            messages.success(request, _("Thank you: your email address is confirmed."))
+            return redirect(registration.personal_path)
+    elif registration.hold_expires_at <= timezone.now():
+        refusal = services.HOLD_EXPIRED_MESSAGE
+    summary = registration_summary(registration.event, registration_counts(registration.event))
+    return render(
+        request,
+        "registrations/confirm.html",
+        {
+            "attendee": registration,
+            "event": registration.event,
+            "refusal": refusal,
+            "registration": summary,
+        },
+        status=410 if refusal else 200,
     )
 
 

@@ -322,9 +322,9 @@ def test_register_post_query_count_constant(client, event, existing, django_asse
     RegistrationFactory.create_batch(existing, event=event)
 
     # The event and its organiser, its questions; then, in one transaction (a savepoint
-    # within the test's own): the event's lock, the count, the registration, its email and
-    # the email's task.
-    with django_assert_num_queries(9, exact=True):
+    # within the test's own): the event's lock, the expired holds to release, the count, the
+    # registration, its email and the email's task.
+    with django_assert_num_queries(10, exact=True):
         response = client.post(register_url(event), form_data())
 
     assert response.status_code == 302

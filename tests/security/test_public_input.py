@@ -60,7 +60,12 @@ def public_urls(event, registration):
         reverse("registrations:done", args=[registration.token]),
         reverse("registrations:cancel", args=[registration.token]),
         reverse("registrations:erase", args=[registration.token]),
+        reverse("registrations:confirm", args=[registration.token]),
+        reverse("registrations:check_email", args=[event.slug]),
         reverse("registrations:lost_link"),
+        reverse("registrations:lost_link_sent"),
+        reverse("privacy"),
+        reverse("healthz"),
     ]
 
 

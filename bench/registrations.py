@@ -72,8 +72,8 @@ INSERT INTO django_tasks_database_dbtaskresult (id, status, enqueued_at, started
 }
 # The ceiling the goal is set against: lock, count, then insert, in one transaction.
 REFERENCE_ORDER = ["lock", "count", "insert"]
-# Turnout's own order: it inserts before taking the lock, which it holds only to count.
-TURNOUT_ORDER = ["insert", "lock", "count"]
+# Turnout's own order (registrations/services.py): the event's lock before any write.
+TURNOUT_ORDER = ["lock", "count", "insert"]
 
 
 def pgbench_script(order: list[str], event_id: int) -> str:

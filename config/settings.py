@@ -198,6 +198,9 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
 TRUST_X_FORWARDED_FOR = env_bool(
     "TRUST_X_FORWARDED_FOR", env_bool("TRUST_X_FORWARDED_PROTO", False)
 )
+# For events that confirm email addresses: how long a place is held for someone who has not
+# confirmed their address yet (`manage.py release_unconfirmed` frees it after that).
+UNCONFIRMED_HOLD_MINUTES = int(os.environ.get("UNCONFIRMED_HOLD_MINUTES", "30"))
 # Registrations accepted per network address and hour (0: no limit), counted in CACHE_URL.
 REGISTRATIONS_PER_ADDRESS_PER_HOUR = int(os.environ.get("REGISTRATIONS_PER_ADDRESS_PER_HOUR", "60"))
 SECURE_REFERRER_POLICY = "same-origin"

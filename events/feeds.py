@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils import formats
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,10 +29,11 @@ class UpcomingEventsFeed(Feed):
         return event.title
 
     def item_description(self, event):
+        """HTML, as feed readers take it: the organisers' text in it is escaped."""
         when = formats.date_format(event.local_starts_at, "l j F Y, H:i")
         where = f" · {event.venue_name}" if event.venue_name else ""
         lines = [f"{when} ({event.timezone}){where}", event.summary]
-        return "\n\n".join(line for line in lines if line)
+        return format_html_join("", "<p>{}</p>", ((line,) for line in lines if line))
 
     def item_pubdate(self, event):
         return event.created_at

@@ -208,6 +208,14 @@ class Event(models.Model):
     waitlist_limit = models.PositiveIntegerField(
         _("waiting list limit"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
+    confirm_email_addresses = models.BooleanField(
+        _("confirm email addresses"),
+        default=False,
+        help_text=_(
+            "People confirm their address through a link emailed to them. Until they do, their "
+            "place (or place in the queue) is only held for a short time, then freed."
+        ),
+    )
     registration_opens_at = models.DateTimeField(
         _("registration opens at"),
         null=True,

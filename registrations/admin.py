@@ -145,6 +145,8 @@ class RegistrationAdmin(OrganiserScopedAdmin):
                     "cancelled_at",
                     "cancellation_reason",
                     "checked_in_at",
+                    "email_confirmed_at",
+                    "hold_expires_at",
                 ]
             },
         ),
@@ -158,6 +160,8 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         "cancelled_at",
         "cancellation_reason",
         "checked_in_at",
+        "email_confirmed_at",
+        "hold_expires_at",
     ]
 
     def has_add_permission(self, request):

@@ -76,7 +76,9 @@ def _name_key(registration: Registration) -> str:
 
 
 def _confirmed_by_name(event: Event) -> list[Registration]:
-    return sorted(Registration.objects.confirmed().filter(event=event), key=_name_key)
+    """Confirmed attendees; not places held for addresses nobody has confirmed yet."""
+    attendees = Registration.objects.confirmed().not_on_hold().filter(event=event)
+    return sorted(attendees, key=_name_key)
 
 
 def sign_in_sheet(request, event: Event, admin_context):

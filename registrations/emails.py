@@ -76,6 +76,8 @@ def _context(event: Event, registration: Registration | None = None, **extra) ->
         "event": event,
         "attendee": registration,
         "personal_link": registration.personal_link_placeholder if registration else "",
+        # For a place held until the address is confirmed: the link that confirms it.
+        "confirm_link": registration.confirm_link_placeholder if registration else "",
         "event_url": calendar.absolute_url(event.get_absolute_url()),
         "site_url": settings.SITE_URL,
         "organisation_name": settings.ORGANISATION_NAME,
@@ -168,17 +170,11 @@ def queue_registration_email(registration: Registration) -> OutboundEmail:
     return _store_envelope(email)
 
 
-def readdress_registration_email(email: OutboundEmail, registration: Registration) -> None:
-    """Make a registration's unsent email match the status it ended up with."""
-    kind = _registration_email_kind(registration)
-    OutboundEmail.objects.filter(pk=email.pk).update(**kind)
-    for field, value in kind.items():
-        setattr(email, field, value)
-
-
 def _registration_email_kind(registration: Registration) -> dict[str, str]:
     title = single_line(registration.event.title)
-    if registration.status == Status.WAITLISTED:
+    if registration.is_on_hold:
+        kind, subject = Kind.CONFIRM_ADDRESS, _("Please confirm your registration: %(title)s")
+    elif registration.status == Status.WAITLISTED:
         kind, subject = Kind.WAITLISTED, _("You are on the waiting list: %(title)s")
     else:
         kind, subject = Kind.CONFIRMATION, _("Your place is confirmed: %(title)s")
@@ -197,6 +193,18 @@ def write_registration_email(email: OutboundEmail) -> None:
     if email.kind == Kind.CONFIRMATION:
         email.calendar = _invitation(registration)
     email.save(update_fields=["body_text", "body_html", "calendar"])
+
+
+def queue_already_registered_email(registration: Registration) -> OutboundEmail:
+    """Someone registered this address again: its own link goes to the address it was
+    registered with, whatever was typed, and the form answers as for anyone."""
+    return _to_attendee(
+        registration,
+        Kind.ALREADY_REGISTERED,
+        _("You are already registered: %(title)s")
+        % {"title": single_line(registration.event.title)},
+        key=f"{Kind.ALREADY_REGISTERED}:{registration.pk}:{uuid.uuid4().hex}",
+    )
 
 
 def queue_promotion_email(registration: Registration) -> OutboundEmail:
@@ -238,7 +246,8 @@ def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> int
     # One key per change: every change is announced, each once.
     change = uuid.uuid4().hex
     count = 0
-    for registration in Registration.objects.filter(event=event).active():
+    # Held places are left out: they get the event as it is when they confirm their address.
+    for registration in Registration.objects.filter(event=event).active().not_on_hold():
         registration.event = event
         ics = ""
         if registration.status == Status.CONFIRMED:
@@ -262,6 +271,7 @@ def reminder_due(now: datetime | None = None):
     before = timedelta(hours=settings.REMINDER_HOURS_BEFORE)
     return (
         Registration.objects.confirmed()
+        .not_on_hold()
         .filter(
             event__status=Event.Status.PUBLISHED,
             event__starts_at__gt=now,
@@ -294,7 +304,8 @@ def queue_reminders(now: datetime | None = None) -> int:
 
 
 def message_recipients(event: Event, *, include_waitlisted: bool):
-    registrations = Registration.objects.filter(event=event).active()
+    # Not to addresses nobody has confirmed yet.
+    registrations = Registration.objects.filter(event=event).active().not_on_hold()
     if include_waitlisted:
         return registrations
     return registrations.confirmed()

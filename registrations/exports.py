@@ -129,7 +129,9 @@ class AttendeeExport:
             for index, source in enumerate(sources)
         ]
         return (
+            # Places held for unconfirmed addresses are not attendees (yet): they are left out.
             Registration.objects.filter(event=self.event, status__in=self.statuses)
+            .not_on_hold()
             .order_by("created_at", "pk")
             .annotate(**expressions)
             .values_list("pk", *names)

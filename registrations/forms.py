@@ -3,10 +3,10 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import YES_NO_LABELS, Question, Registration
+from .models import YES_NO_LABELS, Question, Registration, validate_name
 
 DETAIL_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
 
@@ -23,14 +23,18 @@ def normalise_email(email: str) -> str:
 
 
 def question_field(question: Question) -> forms.Field:
-    """The form field that asks ``question`` and checks the answer by its type."""
+    """The form field that asks ``question`` and checks the answer by its type.
+
+    The organisers' wording is escaped here, once: form renderers show help texts as HTML,
+    and an escaped label or option is never escaped twice.
+    """
     Kind = Question.Kind
     common = {
-        "label": question.label,
-        "help_text": question.help_text,
+        "label": escape(question.label),
+        "help_text": escape(question.help_text),
         "required": question.required,
     }
-    choices = [(option, option) for option in question.option_list]
+    choices = [(option, escape(option)) for option in question.option_list]
     if question.kind == Kind.SHORT_TEXT:
         return forms.CharField(max_length=500, validators=[no_control_characters], **common)
     if question.kind == Kind.LONG_TEXT:
@@ -125,6 +129,9 @@ class AttendeeDetailsForm(QuestionsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("name", "organisation", "role"):
             self.fields[name].validators.append(no_control_characters)
+        # The model's own checks are left to the service (see _post_clean); this one is
+        # about the input, so it is shown next to the field.
+        self.fields["name"].validators.append(validate_name)
         self.add_questions(questions, answers)
 
     def clean_email(self):
@@ -249,7 +256,7 @@ class WalkInForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=200,
-        validators=[no_control_characters],
+        validators=[no_control_characters, validate_name],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     email = forms.EmailField(

@@ -1,6 +1,7 @@
 import hashlib
 import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,35 @@ from events.models import Event
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+# What mail programs and browsers turn into a link: a scheme, "www.", or a domain such as
+# example.com (a dot between a letter and two or more letters). The ideographic full stop
+# counts as a dot, as it does in domain names.
+LINK_IN_TEXT = re.compile(
+    r"[a-z][a-z0-9+.-]*://|\bwww[.\u3002]|\w[.\u3002][^\W\d_]{2,}(?![\w-])", re.IGNORECASE
+)
+
+
+def validate_name(value: str) -> None:
+    """A person's name is text: no markup, and nothing an email program would make a link of.
+
+    Anyone can register any address, so a name with a link in it would have Turnout send the
+    organisation's email with someone else's link in it.
+    """
+    text = unicodedata.normalize("NFKC", value)  # full-width ＜ and ．are < and . here
+    if "<" in text or ">" in text:
+        raise ValidationError(
+            _("Please write your name without the characters < and >."), code="markup_in_name"
+        )
+    if LINK_IN_TEXT.search(text):
+        raise ValidationError(
+            _(
+                "Please write just your name, without a web address. If a dot in your name "
+                "joins two words, put a space after it."
+            ),
+            code="link_in_name",
+        )
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -36,6 +66,16 @@ class RegistrationQuerySet(models.QuerySet):
     def waitlist_order(self):
         return self.waitlisted().order_by("created_at", "pk")
 
+    def on_hold(self):
+        """Places held for people who have not confirmed their email address yet."""
+        return self.filter(hold_expires_at__isnull=False)
+
+    def not_on_hold(self):
+        return self.filter(hold_expires_at__isnull=True)
+
+    def hold_expired(self, now):
+        return self.filter(hold_expires_at__lte=now)
+
 
 class Registration(models.Model):
     class Status(models.TextChoices):
@@ -46,7 +86,7 @@ class Registration(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     email = models.EmailField(_("email"), max_length=254)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=200, blank=True)
@@ -81,6 +121,21 @@ class Registration(models.Model):
             "the status and times are kept for statistics."
         ),
     )
+    email_confirmed_at = models.DateTimeField(
+        _("email address confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the attendee confirmed their address, for events that ask them to."),
+    )
+    hold_expires_at = models.DateTimeField(
+        _("held until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The attendee has not confirmed their email address yet: the place (or place in "
+            "the queue) is freed at this time unless they do."
+        ),
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -107,8 +162,20 @@ class Registration(models.Model):
                 condition=Q(status="cancelled") | Q(cancelled_at__isnull=True),
                 name="registration_cancelled_at_only_when_cancelled",
             ),
+            models.CheckConstraint(
+                condition=Q(hold_expires_at__isnull=True)
+                | (Q(email_confirmed_at__isnull=True) & ~Q(status="cancelled")),
+                name="registration_held_only_while_unconfirmed_and_active",
+            ),
         ]
-        indexes = [models.Index(fields=["event", "status"])]
+        indexes = [
+            models.Index(fields=["event", "status"]),
+            models.Index(
+                fields=["event", "hold_expires_at"],
+                condition=Q(hold_expires_at__isnull=False),
+                name="registration_holds",
+            ),
+        ]
 
     def __str__(self):
         # What the admin history keeps of a registration: no name, no address.
@@ -127,6 +194,16 @@ class Registration(models.Model):
         return PERSONAL_LINK_PLACEHOLDER.format(pk=self.pk)
 
     @property
+    def confirm_path(self) -> str:
+        """Where the attendee confirms their email address; as secret as the personal link."""
+        return reverse("registrations:confirm", kwargs={"token": self.token})
+
+    @property
+    def confirm_link_placeholder(self) -> str:
+        """What a stored email holds in place of the confirmation link, as for the personal link."""
+        return CONFIRM_LINK_PLACEHOLDER.format(pk=self.pk)
+
+    @property
     def calendar_uid(self) -> str:
         """The same for this registration in every calendar file, and known before it is
         saved; derived from the token without revealing it."""
@@ -135,6 +212,11 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+    @property
+    def is_on_hold(self) -> bool:
+        """Waiting for the attendee to confirm their email address."""
+        return self.hold_expires_at is not None
 
 
 def _count_of(status: str):
@@ -174,8 +256,10 @@ def registration_counts(event: Event) -> dict[str, int]:
     return {"confirmed": confirmed, "waitlisted": waitlisted}
 
 
+# Stored emails hold these in place of the secret links, which are written in when sending.
 PERSONAL_LINK_PLACEHOLDER = "[[personal-link:{pk}]]"
-PERSONAL_LINK_PATTERN = re.compile(r"\[\[personal-link:(\d+)\]\]")
+CONFIRM_LINK_PLACEHOLDER = "[[confirm-link:{pk}]]"
+LINK_PLACEHOLDER_PATTERN = re.compile(r"\[\[(personal|confirm)-link:(\d+)\]\]")
 
 
 class OutboundEmailQuerySet(models.QuerySet):
@@ -200,6 +284,8 @@ class OutboundEmail(models.Model):
         REMINDER = "reminder", _("Reminder")
         MESSAGE = "message", _("Message from the organisers")
         PERSONAL_LINKS = "personal_links", _("Personal links")
+        CONFIRM_ADDRESS = "confirm_address", _("Confirm the email address")
+        ALREADY_REGISTERED = "already_registered", _("Already registered")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")
@@ -279,7 +365,7 @@ class OutboundEmail(models.Model):
         return f"{self.get_kind_display()} → {self.recipient}"
 
     def bodies_to_send(self) -> tuple[str, str]:
-        """The plain text and HTML bodies with the personal links written in.
+        """The plain text and HTML bodies with the personal (and confirmation) links written in.
 
         The stored bodies hold a placeholder for each link, so that the admin, the database and
         its backups never hold a working link. Only the links of the registrations this email is
@@ -291,12 +377,14 @@ class OutboundEmail(models.Model):
 
         def fill(body: str, quote) -> str:
             def link(match: re.Match) -> str:
-                registration = linked.get(int(match.group(1)))
+                registration = linked.get(int(match.group(2)))
                 if registration is None:
                     return match.group(0)
+                if match.group(1) == "confirm":
+                    return quote(absolute_url(registration.confirm_path))
                 return quote(absolute_url(registration.personal_path))
 
-            return PERSONAL_LINK_PATTERN.sub(link, body)
+            return LINK_PLACEHOLDER_PATTERN.sub(link, body)
 
         return fill(self.body_text, str), fill(self.body_html, escape)
 

@@ -3,6 +3,25 @@
 Each function that can change who holds a place locks the event row first and reads the
 counts only after the lock is taken, so concurrent requests queue up instead of
 overbooking. On SQLite the whole database is locked by the immediate transaction instead.
+
+Locks are taken in one order everywhere, so that no two transactions ever wait for each
+other in a circle (PostgreSQL would end one of them with "deadlock detected"):
+
+1. the event's row (``_locked_event``);
+2. then registrations of that event: the rows it locks or changes, and the rows it inserts,
+   whose addresses take entries in the unique index of active addresses — a second
+   transaction writing the same address waits for that entry.
+
+A function that writes registrations takes the event's lock before it writes any of them,
+registering included: inserting first would hold the address's index entry while waiting
+for the event, and someone holding the event and writing that address would wait back.
+Only a function that changes one registration's row and waits for nothing after it
+(check-in, confirming an email address) may lock that row without the event.
+
+Events can ask people to confirm their email address: a registration then holds its place,
+or its place in the queue, until ``hold_expires_at``. Whoever counts the places to register
+someone first releases the expired holds under the event's lock, and
+``release_expired_holds`` (``manage.py release_unconfirmed``) does it for every event.
 """
 
 from dataclasses import dataclass, fields
@@ -11,13 +30,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events.models import Event
 
@@ -107,11 +127,20 @@ def register(
 ) -> Registration:
     """Give ``email`` a place, or a place on the waiting list, if the event allows it now.
 
-    ``answers`` are the event's questions with their answers as stored text.
+    ``answers`` are the event's questions with their answers as stored text. When the event
+    confirms email addresses, the place is only held until the attendee confirms their
+    address through the link emailed to them (``confirm_email``).
+
+    A second registration of the address raises ``AlreadyRegistered``. When the event confirms
+    email addresses, the registration's own address is emailed its link first, so that the
+    person who asked can be answered as if the address were new.
     """
     now = now or timezone.now()
+    hold_expires_at = None
+    if event.confirm_email_addresses:
+        hold_expires_at = now + timedelta(minutes=settings.UNCONFIRMED_HOLD_MINUTES)
     # Input is checked before the lock is taken, so that the lock is held only for counting
-    # and inserting; a second registration of the address is refused by the unique index.
+    # and writing; a second registration of the address is refused by the unique index.
     registration = _new_registration(
         event=event,
         name=name,
@@ -122,22 +151,30 @@ def register(
         dietary_requirements=dietary_requirements,
         privacy_consent_at=now,
         submission_key=submission_key,
+        hold_expires_at=hold_expires_at,
     )
-    registration.status = _likely_status(event, now)
     try:
-        return _claim_place(registration, now=now, answers=answers or {})
+        refusal = _claim_place(registration, now=now, answers=answers or {})
     except IntegrityError:
         existing = active_registration_for(event, registration.email)
         if existing is None:
             raise
-    except RegistrationRefused:
+        refusal = None
+    else:
+        if refusal is None:
+            return registration
         # Who already has a registration is told so, rather than why registering is closed.
         existing = active_registration_for(event, registration.email)
         if existing is None:
-            raise
+            raise refusal
     if submission_key and existing.submission_key == submission_key:
         # The same form sent twice (a double click, a reload): the first one counts.
         return existing
+    if event.confirm_email_addresses:
+        existing.event = event
+        _email_link_to_holder(existing)
+        if refusal is not None:
+            raise refusal  # as anyone else is told
     raise AlreadyRegistered()
 
 
@@ -162,42 +199,115 @@ def active_registration_for(event: Event, email: str) -> Registration | None:
 @transaction.atomic
 def _claim_place(
     registration: Registration, *, now: datetime, answers: dict[Question, str]
-) -> Registration:
-    """Save the registration, with the status it likely gets, its answers and its email; then
-    settle its status under the event's lock.
+) -> RegistrationRefused | None:
+    """Under the event's lock, free the places of expired holds and count the places; then
+    save the registration with the status the count gives, its answers and its email.
 
-    Other transactions cannot see these rows before this one commits, so they are written
-    before the lock is taken: the lock is held only to count the places and settle.
+    Returns why the event takes no registration now instead of raising it, so that the
+    holds released meanwhile stay released.
     """
-    event = registration.event
-    registration.save(force_insert=True)  # a second registration of the address fails here
-    _store_answers(registration, {question: value for question, value in answers.items() if value})
-    email = emails.queue_registration_email(registration)
-
-    event = _locked_event(event)
+    event = _locked_event(registration.event)
+    _release_expired_holds(event, now=now)
     counts = registration_counts(event)
-    counts[registration.status] -= 1  # not this registration itself
     state = event.registration_state(
         confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
     )
     if state not in (State.OPEN, State.WAITLIST):
-        raise RegistrationRefused(refusal_message(event, state, now), code=state)
-    status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
-    if status != registration.status:
-        registration.status = status
-        registration.save(update_fields=["status", "updated_at"])
-        emails.readdress_registration_email(email, registration)
+        return RegistrationRefused(refusal_message(event, state, now), code=state)
     registration.event = event
-    return registration
+    registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
+    registration.save(force_insert=True)  # a second registration of the address fails here
+    _store_answers(registration, {question: value for question, value in answers.items() if value})
+    # For a hold, the email asks to confirm the address; the confirmation comes after that.
+    emails.queue_registration_email(registration)
+    return None
 
 
-def _likely_status(event: Event, now: datetime) -> str:
-    """The status a registration would get now, read without the lock; settled under it."""
-    counts = registration_counts(event)
-    state = event.registration_state(
-        confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
+# Emails telling someone their address is registered already, per registration and hour: the
+# form must not become a way to fill a mailbox.
+ALREADY_REGISTERED_EMAILS_PER_HOUR = 3
+
+
+@transaction.atomic
+def _email_link_to_holder(registration: Registration) -> None:
+    """Send a registration's own address its link, when someone registers that address again."""
+    recent = registration.outbound_emails.filter(
+        kind=emails.Kind.ALREADY_REGISTERED, created_at__gte=timezone.now() - timedelta(hours=1)
     )
-    return Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
+    if recent.count() < ALREADY_REGISTERED_EMAILS_PER_HOUR:
+        emails.queue_already_registered_email(registration)
+
+
+def _release_expired_holds(event: Event, *, now: datetime) -> tuple[int, list[Registration]]:
+    """Delete the registrations of ``event`` whose holders did not confirm their email address
+    in time, and give the places they free to the waiting list. Returns how many were
+    released, and who moved up.
+
+    Deleted, not cancelled: the address may be someone else's, and nothing is kept of a
+    person who never confirmed it. The caller holds the event's lock.
+    """
+    assert connection.in_atomic_block
+    # Locked before they are deleted: one confirmed at this moment is left alone.
+    expired = list(
+        Registration.objects.filter(event=event)
+        .hold_expired(now)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    if not expired:
+        return 0, []
+    Registration.objects.filter(pk__in=expired).delete()
+    return len(expired), _promote_waitlisted(event, now=now)
+
+
+def release_expired_holds(*, now: datetime | None = None) -> tuple[int, int]:
+    """Free the places held for people who did not confirm their email address in time, in
+    every event, each under its own lock. Returns how many holds were released and how many
+    people moved up. Safe to run often, and twice at the same time."""
+    now = now or timezone.now()
+    events = Event.objects.filter(pk__in=Registration.objects.hold_expired(now).values("event"))
+    released = promoted = 0
+    for event in events:
+        count, moved_up = _release_holds_of(event, now=now)
+        released += count
+        promoted += len(moved_up)
+    return released, promoted
+
+
+@transaction.atomic
+def _release_holds_of(event: Event, *, now: datetime) -> tuple[int, list[Registration]]:
+    return _release_expired_holds(_locked_event(event), now=now)
+
+
+HOLD_EXPIRED_MESSAGE = gettext_lazy(
+    "This registration was not confirmed in time, so its place was given up. You can register "
+    "again if there is room."
+)
+
+
+@transaction.atomic
+def confirm_email(*, registration: Registration, now: datetime | None = None) -> Registration:
+    """The attendee confirmed their address through the emailed link: the held place (or
+    place in the queue) is theirs, and they get the email anyone registering gets."""
+    now = now or timezone.now()
+    # This registration's row only: nothing else is waited for after it (see the lock order).
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event", "event__organiser")
+        .filter(pk=registration.pk)
+        .first()
+    )
+    if registration is None or (registration.is_on_hold and registration.hold_expires_at <= now):
+        raise RegistrationRefused(HOLD_EXPIRED_MESSAGE, code="expired")
+    if registration.is_on_hold and registration.event.status == Event.Status.CANCELLED:
+        # Nothing to confirm a place for; the address is not written to again.
+        raise RegistrationRefused(_("This event was cancelled."), code="cancelled")
+    if registration.is_on_hold:
+        registration.hold_expires_at = None
+        registration.email_confirmed_at = now
+        registration.save(update_fields=["hold_expires_at", "email_confirmed_at", "updated_at"])
+        emails.queue_registration_email(registration)
+    return registration
 
 
 def _store_answers(registration: Registration, answers: dict[Question, str]) -> None:
@@ -233,6 +343,8 @@ def update_details(
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Cannot update {', '.join(sorted(unknown))}")
+    # The event first, as everywhere: a new address takes an entry in the unique index.
+    _locked_event(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     for field, value in fields.items():
         setattr(registration, field, value)
@@ -266,7 +378,9 @@ def _promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
     for registration in promoted:
         registration.status = Status.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
-        emails.queue_promotion_email(registration)
+        # A held place is told about once the address is confirmed, not before.
+        if not registration.is_on_hold:
+            emails.queue_promotion_email(registration)
     return promoted
 
 
@@ -281,11 +395,18 @@ def cancel(
     if registration.status == Status.CANCELLED:
         return []
     had_place = registration.status == Status.CONFIRMED
+    held = registration.is_on_hold
     registration.status = Status.CANCELLED
     registration.cancelled_at = now
     registration.cancellation_reason = reason[:500]
-    registration.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
-    emails.queue_cancellation_email(registration, had_place=had_place)
+    registration.hold_expires_at = None
+    registration.save(
+        update_fields=[
+            "status", "cancelled_at", "cancellation_reason", "hold_expires_at", "updated_at",
+        ]
+    )  # fmt: skip
+    if not held:  # nothing more is sent to an address nobody confirmed
+        emails.queue_cancellation_email(registration, had_place=had_place)
     return _promote_waitlisted(event, now=now)
 
 
@@ -311,7 +432,8 @@ def promote(*, registration: Registration, allow_over_capacity: bool = False) ->
         )
     registration.status = Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
-    emails.queue_promotion_email(registration)
+    if not registration.is_on_hold:
+        emails.queue_promotion_email(registration)
     return registration
 
 
@@ -515,7 +637,9 @@ def check_in(*, registration: Registration, now: datetime | None = None) -> Regi
         )
     if registration.checked_in_at is None:
         registration.checked_in_at = now or timezone.now()
-        registration.save(update_fields=["checked_in_at", "updated_at"])
+        # The organisers see the person at the door: a place held for them is theirs now.
+        registration.hold_expires_at = None
+        registration.save(update_fields=["checked_in_at", "hold_expires_at", "updated_at"])
     return registration
 
 
@@ -559,7 +683,7 @@ def register_walk_in(
     )
     try:
         return _admit_walk_in(
-            registration, allow_over_capacity=allow_over_capacity, refusal=duplicate
+            registration, allow_over_capacity=allow_over_capacity, refusal=duplicate, now=now
         )
     except IntegrityError as error:
         raise duplicate from error
@@ -567,9 +691,14 @@ def register_walk_in(
 
 @transaction.atomic
 def _admit_walk_in(
-    registration: Registration, *, allow_over_capacity: bool, refusal: RegistrationRefused
+    registration: Registration,
+    *,
+    allow_over_capacity: bool,
+    refusal: RegistrationRefused,
+    now: datetime,
 ) -> Registration:
     event = _locked_event(registration.event)
+    _release_expired_holds(event, now=now)
     if event.status == Event.Status.CANCELLED:
         raise RegistrationRefused(_("This event was cancelled."), code="cancelled")
     if active_registration_for(event, registration.email) is not None:

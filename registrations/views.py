@@ -1,5 +1,6 @@
 import hashlib
 import re
+from functools import wraps
 
 import segno
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,6 +24,26 @@ from .forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm, Registratio
 from .models import Registration, registration_counts
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def personal_page(view):
+    """For pages whose address holds a personal link's token, a bearer secret: browsers and
+    proxies keep no copy, and no request from the page carries the address in its Referer,
+    not even to this site, whose logs would keep it.
+
+    Only the site's origin is sent ("strict-origin"). "no-referrer" would do as much for the
+    token, but browsers then send the page's own forms with "Origin: null", which the CSRF
+    protection refuses.
+    """
+
+    @wraps(view)
+    def answer(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Referrer-Policy"] = "strict-origin"
+        return response
+
+    return answer
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,15 +69,26 @@ def register(request, slug):
             try:
                 registration = services.register(event=event, **form.service_arguments())
             except services.AlreadyRegistered as error:
+                if event.confirm_email_addresses:
+                    # The address was emailed its own link: the answer here is the same as
+                    # for a new registration, so the form tells nobody who is registered.
+                    return redirect("registrations:check_email", slug=event.slug)
                 form.add_error("email", error.message)
             except services.RegistrationError as error:
                 form.add_error(None, error.message)
             else:
+                if event.confirm_email_addresses:
+                    # The personal link would prove nothing here: it goes to the address.
+                    return redirect("registrations:check_email", slug=event.slug)
                 return redirect("registrations:done", token=registration.token)
     summary = registration_summary(event, registration_counts(event))
-    status = 200 if summary["can_register"] or request.method == "GET" else 409
+    status = 200
     if limited:
         status = 429
+    elif request.method == "POST" and not summary["can_register"]:
+        status = 409
+    elif form.errors:
+        status = 400
     return render(
         request,
         "registrations/register.html",
@@ -63,10 +97,13 @@ def register(request, slug):
     )
 
 
+@personal_page
 @require_GET
 def register_done(request, token):
     """The page after registering: what happened, and the personal link to keep."""
     registration = get_registration(token)
+    if registration.is_on_hold:
+        return redirect(registration.confirm_path)
     if not registration.is_active:
         return redirect(registration.personal_path)
     return render(
@@ -77,6 +114,50 @@ def register_done(request, token):
             "attendee": registration,
             "manage_url": request.build_absolute_uri(registration.personal_path),
         },
+    )
+
+
+@require_GET
+def check_email(request, slug):
+    """After registering for an event that confirms addresses: the same page for everyone."""
+    event = get_visible_event(request, slug)
+    return render(
+        request,
+        "registrations/check_email.html",
+        {"event": event, "hold_minutes": settings.UNCONFIRMED_HOLD_MINUTES},
+    )
+
+
+@personal_page
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """Where the emailed link leads: a button confirms the address (link checkers that open
+    every link in an email do not press buttons)."""
+    registration = get_registration(token)
+    if not registration.is_on_hold:
+        return redirect(registration.personal_path)
+    refusal = None
+    if request.method == "POST":
+        try:
+            services.confirm_email(registration=registration)
+        except services.RegistrationRefused as error:
+            refusal = error.message
+        else:
+            messages.success(request, _("Thank you: your email address is confirmed."))
+            return redirect(registration.personal_path)
+    elif registration.hold_expires_at <= timezone.now():
+        refusal = services.HOLD_EXPIRED_MESSAGE
+    summary = registration_summary(registration.event, registration_counts(registration.event))
+    return render(
+        request,
+        "registrations/confirm.html",
+        {
+            "attendee": registration,
+            "event": registration.event,
+            "refusal": refusal,
+            "registration": summary,
+        },
+        status=410 if refusal else 200,
     )
 
 
@@ -114,6 +195,7 @@ def _checkin_qr(request, registration: Registration) -> str:
     return mark_safe(svg)  # noqa: S308 - segno builds the SVG from our own URL
 
 
+@personal_page
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     registration = get_registration(token)
@@ -160,9 +242,11 @@ def manage(request, token):
                 registration.event, registration_counts(registration.event)
             ),
         },
+        status=400 if form.errors else 200,
     )
 
 
+@personal_page
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     registration = get_registration(token)
@@ -181,6 +265,7 @@ def cancel(request, token):
     )
 
 
+@personal_page
 @require_http_methods(["GET", "POST"])
 def erase(request, token):
     registration = get_registration(token)
@@ -230,7 +315,9 @@ def lost_link(request):
         if _within_limit("lost-link-ip", ip, LOST_LINK_LIMITS["ip"]) and address_allowed:
             services.request_personal_links(email=email)
         return redirect("registrations:lost_link_sent")
-    return render(request, "registrations/lost_link.html", {"form": form})
+    return render(
+        request, "registrations/lost_link.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def lost_link_sent(request):

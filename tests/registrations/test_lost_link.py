@@ -64,7 +64,7 @@ def test_lost_link_rate_limited_per_address(client, event, run_worker, mailoutbo
 def test_lost_link_invalid_address_refused_at_form(client):
     response = ask(client, "ada@example.org\r\nBcc: victim@example.org")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {"email": ["Enter a valid email address."]}
 
 

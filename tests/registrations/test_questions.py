@@ -171,7 +171,7 @@ def test_question_wrong_answer_refused_at_field(
 
     response = client.post(register_url(event), form_data(**{question.field_name: bad}))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {question.field_name: [error]}
     assert f'id="id_{question.field_name}_error"' in response.content.decode()
     assert response.context["form"][question.field_name].value() == bad
@@ -264,7 +264,7 @@ def test_question_wrong_answer_on_personal_link_keeps_stored_answer(client, even
         {"name": "Ada", "email": "ada@example.org", question.field_name: "three"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {question.field_name: ["Enter a number."]}
     assert Answer.objects.get().value == "3"
 

@@ -201,29 +201,3 @@ def test_erase_deletes_registration_and_frees_place(event):
     assert not Registration.objects.filter(email="first@example.org").exists()
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
-
-
-def test_status_guessed_before_the_lock_is_settled_under_it(event):
-    """Places taken between the unlocked guess and the lock: the registration and its email
-    follow the count made under the lock."""
-    from registrations.models import OutboundEmail
-
-    event.capacity = 1
-    event.save()
-    registration = Registration(
-        event=event,
-        name="Ada Lovelace",
-        email="ada@example.org",
-        privacy_consent_at=timezone.now(),
-        privacy_notice_version="2026-11",
-        status=Registration.Status.CONFIRMED,  # guessed while the place was still free
-    )
-    RegistrationFactory(event=event)  # someone else takes the place meanwhile
-
-    services._claim_place(registration, now=timezone.now(), answers={})
-
-    registration.refresh_from_db()
-    email = OutboundEmail.objects.get(registration=registration)
-    assert registration.status == Registration.Status.WAITLISTED
-    assert (email.kind, email.key) == ("waitlisted", f"waitlisted:{registration.pk}")
-    assert email.subject == f"You are on the waiting list: {event.title}"

@@ -72,7 +72,7 @@ def test_register_without_consent_keeps_input(client, event):
     response = client.post(register_url(event), data)
 
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Please agree to the privacy notice to register." in html
     assert 'value="Ada Lovelace"' in html
     assert "Step-free access" in html
@@ -92,7 +92,7 @@ def test_register_invalid_field_error_next_to_field(client, event, overrides, fi
     response = client.post(register_url(event), form_data(**overrides))
 
     form = response.context["form"]
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in " ".join(form.errors[field])
     assert f'id="error_1_id_{field}"' in response.content.decode()
     assert not Registration.objects.exists()
@@ -101,7 +101,7 @@ def test_register_invalid_field_error_next_to_field(client, event, overrides, fi
 def test_register_honeypot_filled_refused(client, event):
     response = client.post(register_url(event), form_data(website="https://spam.example"))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Please leave this field empty." in response.content.decode()
     assert not Registration.objects.exists()
 
@@ -112,7 +112,7 @@ def test_register_duplicate_email_friendly_message(client, event):
     response = client.post(register_url(event), form_data(email="ADA@example.org"))
 
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "This email address is already registered for this event." in html
     assert "Someone Else" not in html
     assert Registration.objects.count() == 1
@@ -321,9 +321,9 @@ def test_register_post_query_count_constant(client, event, existing, django_asse
     Event.objects.filter(pk=event.pk).update(capacity=None)
     RegistrationFactory.create_batch(existing, event=event)
 
-    # The event and its organiser, its questions, the likely status; then, in one transaction
-    # (a savepoint within the test's own): the registration, its email and the email's task,
-    # and under the lock only the count that settles the status.
+    # The event and its organiser, its questions; then, in one transaction (a savepoint
+    # within the test's own): the event's lock, the expired holds to release, the count, the
+    # registration, its email and the email's task.
     with django_assert_num_queries(10, exact=True):
         response = client.post(register_url(event), form_data())
 

@@ -106,18 +106,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_from_url(url: str) -> dict:
+    """The cache named by CACHE_URL. The default, the database cache, is shared by every
+    process of an installation; redis:// serves several machines; locmem:// (one process)
+    and dummy:// (nothing kept) are for development only."""
+    if url in ("", "db://", "database://"):
+        return {
+            "BACKEND": "config.cache.DatabaseCache",
+            "LOCATION": "turnout_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    if url in ("", "locmem://") or url.startswith("locmem://"):
+    if url.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     raise ImproperlyConfigured(
-        f"CACHE_URL must be redis://, rediss://, locmem:// or dummy://, not {url!r}"
+        f"CACHE_URL must be db://, redis://, rediss://, locmem:// or dummy://, not {url!r}"
     )
 
 
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+# The test run is one process: each test starts with an empty cache of its own.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://" if TESTING else ""))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,6 +2,7 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "events",
     "registrations",
 ]
@@ -62,8 +66,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -162,6 +169,29 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
 
+# Signing in to the admin. After ADMIN_LOGIN_ATTEMPTS failed attempts from one network
+# address, signing in from that address is paused for ADMIN_LOCKOUT_HOURS; organisers
+# elsewhere are not affected. The attempts are counted in the database (django-axes), so
+# every process sees them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_ATTEMPTS", "10"))
+AXES_COOLOFF_TIME = timedelta(hours=float(os.environ.get("ADMIN_LOCKOUT_HOURS", "1")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.network.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.admin.lockout_response"
+# Failed attempts are kept; successful sign-ins are not recorded one by one.
+AXES_DISABLE_ACCESS_LOG = True
+# Two-factor sign-in (TOTP, django-otp): any staff user may set it up from the admin; with
+# ADMIN_REQUIRE_2FA=1 superusers must, before they can do anything else there.
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
+# Admin sessions end after this many hours without any admin page opened (a working day).
+ADMIN_SESSION_HOURS = float(os.environ.get("ADMIN_SESSION_HOURS", "8"))
+SESSION_COOKIE_AGE = int(ADMIN_SESSION_HOURS * 3600)
+
 # Email: Django's own settings by their names; with no EMAIL_HOST mail goes to the console.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
@@ -221,7 +251,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Its greeting at every start says nothing an operator needs.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # How old the shared copy of an event page for visitors without cookies may be, in seconds
@@ -231,6 +265,8 @@ EVENT_PAGE_CACHE_SECONDS = int(os.environ.get("EVENT_PAGE_CACHE_SECONDS", "0" if
 # Which privacy notice an attendee agreed to is stored with their registration.
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Turnout")
+# The name authenticator apps show beside an organiser's two-factor code.
+OTP_TOTP_ISSUER = ORGANISATION_NAME
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
 
 # Local runs and tests serve static files straight from the source folders.

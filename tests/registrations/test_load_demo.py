@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
 from events.models import Event
@@ -45,7 +46,9 @@ def test_load_demo_past_and_full_events_and_organiser_login():
     full = Event.objects.get(slug="people-participation-power-roundtable")
     assert past.is_past()
     assert full.registration_state(**registration_counts(full)) == Event.RegistrationState.FULL
-    user = authenticate(username="organiser", password="turnout-demo")
+    user = authenticate(
+        RequestFactory().post("/admin/login/"), username="organiser", password="turnout-demo"
+    )
     assert user is not None and user.is_staff
     assert list(user.memberships.values_list("organiser__slug", flat=True)) == ["connected-by-data"]
     assert "Organiser login: organiser / turnout-demo" in output

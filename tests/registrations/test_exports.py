@@ -366,7 +366,7 @@ def test_sign_in_sheet_lists_confirmed_sorted_by_name(organiser_client, event):
     ]
     assert "Waiting Person" not in html
     assert html.count('class="tick"') == 3
-    assert "@media print" in html
+    assert '<link rel="stylesheet" href="/static/sign-in-sheet.css">' in html
 
 
 def test_catering_summary_counts_and_lists_entries(organiser_client, event):

@@ -21,3 +21,20 @@ def cache_shared_by_processes(app_configs, **kwargs):
             id="turnout.E001",
         )
     ]
+
+
+@checks.register()
+def email_sent_in_production(app_configs, **kwargs):
+    """Without EMAIL_HOST, email is printed: fine for a demo, a silent loss in production."""
+    console = settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+    if settings.DEBUG or not console or settings.EMAIL_TO_CONSOLE:
+        return []
+    return [
+        checks.Error(
+            "EMAIL_HOST is not set: the worker would print every email, personal links "
+            "included, to its output and mark it sent.",
+            hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD) to send "
+            "email, or EMAIL_TO_CONSOLE=1 if printing it is what you want.",
+            id="turnout.E002",
+        )
+    ]

@@ -195,8 +195,11 @@ ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
 ADMIN_SESSION_HOURS = float(os.environ.get("ADMIN_SESSION_HOURS", "8"))
 SESSION_COOKIE_AGE = int(ADMIN_SESSION_HOURS * 3600)
 
-# Email: Django's own settings by their names; with no EMAIL_HOST mail goes to the console.
+# Email: Django's own settings by their names. With no EMAIL_HOST, mail is printed to the
+# console: right for `make run`, refused by a system check with DEBUG off unless chosen with
+# EMAIL_TO_CONSOLE=1 (a worker would otherwise print every email and mark it sent).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_TO_CONSOLE = env_bool("EMAIL_TO_CONSOLE", False)
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
@@ -231,8 +234,15 @@ SECURE_SSL_REDIRECT = HTTPS_ONLY
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_HSTS_SECONDS = 31536000 if HTTPS_ONLY else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
-SECURE_HSTS_PRELOAD = HTTPS_ONLY
+# HSTS covers this host only: the organisation's other subdomains are not Turnout's to
+# commit to HTTPS, nor is a place on the browsers' preload list. Each is one setting away.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY and env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = HTTPS_ONLY and env_bool("HSTS_PRELOAD", False)
+# `check --deploy` warns about both; they are off on purpose, not by oversight.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS or not HTTPS_ONLY else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD or not HTTPS_ONLY else ["security.W021"]),
+]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -268,12 +278,33 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 if SITE_URL.startswith("https://") and SITE_URL not in CSRF_TRUSTED_ORIGINS:
     CSRF_TRUSTED_ORIGINS.append(SITE_URL)
 
+# Logs never hold personal links: every handler redacts /registration/<token>/ in what it
+# writes, Django's own messages (404, CSRF failures) and the development server's lines
+# included. Production's access log is gunicorn's (config/gunicorn.py), redacted likewise.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_personal_links": {"()": "config.log_filters.RedactPersonalLinks"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_personal_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_personal_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Instead of Django's own handlers, which would write unredacted: through the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # Its greeting at every start says nothing an operator needs.
         "axes.apps": {"level": "WARNING"},

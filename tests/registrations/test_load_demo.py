@@ -12,6 +12,12 @@ from registrations.models import Question, Registration, registration_counts
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def debug(settings):
+    # The demo's login has a published password: load_demo runs only while debugging.
+    settings.DEBUG = True
+
+
 def load_demo():
     output = io.StringIO()
     call_command("load_demo", stdout=output)

@@ -1,11 +1,14 @@
 """Hardened by default: what a production installation does without anyone choosing it."""
 
+import io
+import logging
 import os
 import re
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -34,7 +37,8 @@ def production_env(**overrides: str) -> dict[str, str]:
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"CACHE_URL", "EMAIL_HOST", "EMAIL_BACKEND", "HTTPS_ONLY"}
+        if name
+        not in {"CACHE_URL", "EMAIL_HOST", "HTTPS_ONLY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     return {**env, **PRODUCTION_ENV, **overrides}
 
@@ -120,6 +124,11 @@ def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]
          "--workers", "1", "--threads", "4", "--bind", "127.0.0.1:0"],
         cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    return server, wait_for(server, log)
+
+
+def wait_for(server: subprocess.Popen, log: Path) -> str:
+    """The URL of a starting gunicorn, once it answers; its log says where it listens."""
     deadline = time.monotonic() + 30
     while True:
         found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text())
@@ -127,7 +136,7 @@ def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]
             url = found.group(1)
             try:
                 with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310
-                    return server, url
+                    return url
             except OSError:
                 pass
         if time.monotonic() > deadline or server.poll() is not None:
@@ -200,3 +209,167 @@ def test_lost_link_limit_per_email_address_holds_across_processes(two_servers):
         ).fetchone()
     assert codes == [302] * 8
     assert queued == 3
+
+
+# Email in production
+
+
+def test_check_refuses_printing_email_to_the_console_in_production(tmp_path):
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db'}")
+    del env["EMAIL_TO_CONSOLE"]
+
+    result = manage("check", env=env)
+
+    assert result.returncode == 1
+    assert (
+        "?: (turnout.E002) EMAIL_HOST is not set: the worker would print every email, "
+        "personal links included, to its output and mark it sent."
+    ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    "choice",
+    [{"EMAIL_TO_CONSOLE": "1"}, {"EMAIL_HOST": "smtp.example.org"}, {"DEBUG": "1"}],
+    ids=["console-chosen", "smtp", "debug"],
+)
+def test_check_accepts_email_sent_or_printed_by_choice(tmp_path, choice):
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db'}")
+    del env["EMAIL_TO_CONSOLE"]
+    env.update(choice)
+
+    result = manage("check", env=env)
+
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+# HTTPS
+
+
+def hsts_header(tmp_path, **overrides: str) -> str:
+    """The Strict-Transport-Security header that production sends over HTTPS."""
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db'}", **overrides)
+    env["ALLOWED_HOSTS"] = "testserver"
+    show = (
+        "from django.test import Client; "
+        "print(Client().get('/healthz', secure=True).headers['Strict-Transport-Security'])"
+    )
+    result = manage("shell", "-v0", "-c", show, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_hsts_leaves_other_subdomains_alone_by_default(tmp_path):
+    assert hsts_header(tmp_path) == "max-age=31536000"
+
+
+def test_hsts_subdomains_and_preload_by_choice(tmp_path):
+    header = hsts_header(tmp_path, HSTS_INCLUDE_SUBDOMAINS="1", HSTS_PRELOAD="1")
+
+    assert header == "max-age=31536000; includeSubDomains; preload"
+
+
+@pytest.mark.parametrize(
+    ("choice", "silenced"),
+    [({}, 2), ({"HSTS_INCLUDE_SUBDOMAINS": "1", "HSTS_PRELOAD": "1"}, 0)],
+    ids=["default", "subdomains-and-preload"],
+)
+def test_check_deploy_clean_in_production(tmp_path, choice, silenced):
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db'}", **choice)
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == f"System check identified no issues ({silenced} silenced).\n"
+
+
+# Personal links in logs
+
+TOKEN = "Zq3vN8xK2mP5rT7wY9aB4cD6eF1gH0jL"
+
+
+@pytest.fixture
+def root_log():
+    """What the root logger's handlers (as settings configure them) write."""
+    output = io.StringIO()
+    # The handlers of settings.LOGGING, not those the test run adds.
+    handlers = [
+        handler
+        for handler in logging.getLogger().handlers
+        if type(handler) is logging.StreamHandler
+    ]
+    assert handlers
+    streams = [handler.setStream(output) for handler in handlers]
+    yield output
+    for handler, stream in zip(handlers, streams, strict=True):
+        handler.setStream(stream)
+
+
+@pytest.mark.django_db
+def test_not_found_warning_does_not_log_the_personal_link(client, root_log):
+    response = client.get(f"/registration/{TOKEN}/cancel/?from={TOKEN}")
+
+    assert response.status_code == 404
+    assert root_log.getvalue() == "Not Found: /registration/[redacted]/cancel/\n"
+
+
+def test_log_records_redact_personal_links_in_message_and_arguments(root_log):
+    log = logging.getLogger("registrations.views")
+
+    log.warning("Forbidden (CSRF token missing.): %s", f"/registration/{TOKEN}/delete/")
+    log.warning(f"Opened https://events.example.org/registration/{TOKEN}/ twice")
+    log.warning("Lost link page: %s", "/registration/lost/")
+
+    assert root_log.getvalue().splitlines() == [
+        "Forbidden (CSRF token missing.): /registration/[redacted]/delete/",
+        "Opened https://events.example.org/registration/[redacted]/ twice",
+        "Lost link page: /registration/lost/",
+    ]
+
+
+def test_development_server_log_redacts_personal_links(capsys):
+    server_log = logging.getLogger("django.server")
+    output = io.StringIO()
+    handler = server_log.handlers[0]
+    stream = handler.setStream(output)
+    try:
+        server_log.info('"%s" %s %s', f"GET /registration/{TOKEN}/ HTTP/1.1", "200", "5120")
+    finally:
+        handler.setStream(stream)
+
+    assert TOKEN not in output.getvalue()
+    assert '"GET /registration/[redacted]/ HTTP/1.1" 200 5120' in output.getvalue()
+
+
+def test_gunicorn_access_log_redacts_personal_links(tmp_path):
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db'}", HTTPS_ONLY="0", ACCESS_LOG="1"
+    )
+    result = manage("migrate", "--no-input", "-v0", env=env)
+    assert result.returncode == 0, result.stderr
+    log = tmp_path / "server.log"
+    output = log.open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.py",
+         "--workers", "1", "--bind", "127.0.0.1:0"],
+        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        url = wait_for(server, log)
+        request = urllib.request.Request(  # noqa: S310 - the test's own server on loopback
+            f"{url}/registration/{TOKEN}/?again={TOKEN}",
+            headers={"Referer": f"{url}/registration/{TOKEN}/"},
+        )
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(request, timeout=10)  # noqa: S310
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        output.close()
+
+    lines = log.read_text().splitlines()
+    assert TOKEN not in log.read_text()
+    assert "Not Found: /registration/[redacted]/" in lines
+    access = [line for line in lines if '"GET /registration/' in line]
+    assert len(access) == 1
+    assert '"GET /registration/[redacted]/?again=[redacted] HTTP/1.1" 404' in access[0]
+    assert f'"{url}/registration/[redacted]/"' in access[0]

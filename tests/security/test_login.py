@@ -1,14 +1,22 @@
 """Signing in to the admin: password guessing is stopped, and two-factor sign-in is offered."""
 
+import io
 import re
 from base64 import b32encode
+from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from events.models import Event
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +267,60 @@ def test_admin_offers_two_factor_setup(client, staff):
     html = client.get("/admin/").content.decode()
 
     assert f'<a href="{SETUP}">Two-factor sign-in</a>' in html
+
+
+# The demo's published login
+
+
+def test_load_demo_refuses_its_published_login_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError) as refused:
+        call_command("load_demo", stdout=io.StringIO())
+
+    assert str(refused.value) == (
+        "load_demo creates the login organiser / turnout-demo, whose password is published: "
+        "it runs only with DEBUG=1, as `make run` sets, never on a site others can reach."
+    )
+    assert not User.objects.filter(username="organiser").exists()
+    assert not Event.objects.exists()
+
+
+# Sessions
+
+
+def session_expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_admin_session_ends_after_a_working_day_idle(client, staff):
+    sign_in(client)
+
+    expected = timezone.now() + timedelta(hours=8)
+    assert abs(session_expiry(client) - expected) < timedelta(minutes=1)
+    assert client.cookies["sessionid"]["max-age"] == 8 * 3600
+
+
+def test_admin_session_expiry_moves_on_while_the_organiser_works(client, staff):
+    sign_in(client)
+    client.get("/admin/")
+    session = client.session
+    session["admin_active_at"] -= 600
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + timedelta(hours=1)
+    )
+
+    assert client.get("/admin/").status_code == 200
+
+    expected = timezone.now() + timedelta(hours=8)
+    assert abs(session_expiry(client) - expected) < timedelta(minutes=1)
+
+
+def test_public_pages_write_no_session_for_visitors(client, event):
+    for url in ("/events/", f"/events/{event.slug}/", "/admin/login/", "/registration/lost/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "sessionid" not in response.cookies
+
+    assert Session.objects.count() == 0

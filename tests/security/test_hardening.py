@@ -7,15 +7,19 @@ import re
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection
+from django.core.cache.backends import db
+from django.db import connection, connections
 
+from config.cache import DatabaseCache
 from config.settings import cache_from_url
 from tests.registrations.burst import burst, post
 
@@ -373,3 +377,45 @@ def test_gunicorn_access_log_redacts_personal_links(tmp_path):
     assert len(access) == 1
     assert '"GET /registration/[redacted]/?again=[redacted] HTTP/1.1" 404' in access[0]
     assert f'"{url}/registration/[redacted]/"' in access[0]
+
+
+def increments_counted(cache_class) -> int:
+    """Six connections increment one key ten times each, all at once; what the cache holds."""
+    shared = cache_class("turnout_cache", {})
+    # The cache table outlives each test's data: start from nothing.
+    shared.clear()
+    shared.add("limit:test", 0, timeout=60)
+    start = threading.Barrier(6)
+
+    def count(_worker):
+        start.wait(timeout=30)
+        try:
+            for _request in range(10):
+                shared.incr("limit:test")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(count, range(6)))
+    counted = shared.get("limit:test")
+    shared.clear()
+    return counted
+
+
+# SQLite's in-memory test database cannot be shared by threads; the two-process tests above
+# cover SQLite, on a file as production has it.
+needs_row_locks = pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="needs row locks; SQLite: the two-process tests"
+)
+
+
+@needs_row_locks
+@pytest.mark.django_db(transaction=True)
+def test_database_cache_increments_from_many_connections_all_count():
+    assert increments_counted(DatabaseCache) == 60
+
+
+@needs_row_locks
+@pytest.mark.django_db(transaction=True)
+def test_database_cache_control_django_own_increments_lose_counts():
+    assert increments_counted(db.DatabaseCache) < 60

@@ -51,6 +51,7 @@ def set_up_django() -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ["DEBUG"] = "0"  # no query log growing with the rows
     os.environ["HTTPS_ONLY"] = "0"
+    os.environ["EMAIL_TO_CONSOLE"] = "1"
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     sys.path.insert(0, str(BASE_DIR))

@@ -180,6 +180,7 @@ def main() -> None:
         "HTTPS_ONLY": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
+        "EMAIL_TO_CONSOLE": "1",
         # The benchmark sends every registration from one address.
         "REGISTRATIONS_PER_ADDRESS_PER_HOUR": "0",
     }

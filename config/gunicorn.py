@@ -5,6 +5,13 @@ Each can be overridden on the command line or with GUNICORN_CMD_ARGS.
 
 import os
 import sys
+from pathlib import Path
+
+from gunicorn.glogging import Logger
+
+# Gunicorn reads this file before it imports the application.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from config.log_filters import redact  # noqa: E402
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 worker_class = "gthread"
@@ -14,6 +21,21 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 backlog = 2048
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-" if os.environ.get("ACCESS_LOG") else None
+
+
+class RedactingLogger(Logger):
+    """Gunicorn's logger, with personal links redacted from the access log (request line,
+    query string, Referer and every other field)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {
+            name: redact(value) if isinstance(value, str) else value
+            for name, value in atoms.items()
+        }
+
+
+logger_class = RedactingLogger
 
 
 def post_worker_init(worker):

@@ -1,5 +1,6 @@
-"""Requests Turnout refuses before any view reads them."""
+"""What every request and response goes through, for which Django has no setting."""
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 
 
@@ -21,3 +22,15 @@ class RefuseNulCharactersMiddleware:
         ):
             raise BadRequest("NUL character in the address")
         return self.get_response(request)
+
+
+def permissions_policy(get_response):
+    """Switch off the browser features in PERMISSIONS_POLICY for every page."""
+    header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def middleware(request):
+        response = get_response(request)
+        response.setdefault("Permissions-Policy", header)
+        return response
+
+    return middleware

@@ -2,10 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
+from config import two_factor
 from events import views as event_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="events:list", permanent=False)),
+    path(
+        "admin/two-factor/",
+        admin.site.admin_view(two_factor.setup),
+        name="two_factor_setup",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", event_views.healthz, name="healthz"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.network import client_address as _client_address
 from events.models import Event
 from events.views import get_visible_event, registration_summary
 
@@ -281,16 +282,6 @@ def erase(request, token):
 
 # Requests for lost links, per hour: a few per address, more per network address.
 LOST_LINK_LIMITS = {"address": 3, "ip": 20}
-
-
-def _client_address(request) -> str:
-    """The visitor's network address; behind a trusted proxy, the one the proxy saw."""
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        # The proxy appends the address it saw; anything before it the client could write.
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _within_limit(kind: str, value: str, limit: int) -> bool:

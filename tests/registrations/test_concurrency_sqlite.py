@@ -49,6 +49,7 @@ def sqlite_server(tmp_path):
         "HTTPS_ONLY": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "EMAIL_TO_CONSOLE": "1",
     }
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)

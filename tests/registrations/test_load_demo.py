@@ -3,12 +3,19 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
 from events.models import Event
 from registrations.models import Question, Registration, registration_counts
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def debug(settings):
+    # The demo's login has a published password: load_demo runs only while debugging.
+    settings.DEBUG = True
 
 
 def load_demo():
@@ -45,7 +52,9 @@ def test_load_demo_past_and_full_events_and_organiser_login():
     full = Event.objects.get(slug="people-participation-power-roundtable")
     assert past.is_past()
     assert full.registration_state(**registration_counts(full)) == Event.RegistrationState.FULL
-    user = authenticate(username="organiser", password="turnout-demo")
+    user = authenticate(
+        RequestFactory().post("/admin/login/"), username="organiser", password="turnout-demo"
+    )
     assert user is not None and user.is_staff
     assert list(user.memberships.values_list("organiser__slug", flat=True)) == ["connected-by-data"]
     assert "Organiser login: organiser / turnout-demo" in output

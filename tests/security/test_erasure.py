@@ -252,5 +252,5 @@ def test_personal_link_in_a_refused_request_path_not_logged(client, event, log_o
 
     assert response.status_code == 403
     logged = log_output.getvalue()
-    assert "Forbidden (CSRF cookie not set.): /registration/[token]/" in logged
+    assert "Forbidden (CSRF cookie not set.): /registration/[redacted]/" in logged
     assert registration.token not in logged

@@ -6,8 +6,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import frontmatter
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,6 +52,13 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # Anyone who read the README could sign in to a site that has this login.
+            raise CommandError(
+                f"load_demo creates the login organiser / {DEMO_PASSWORD}, whose password is "
+                "published: it runs only with DEBUG=1, as `make run` sets, never on a site "
+                "others can reach."
+            )
         lead, _created = Organiser.objects.update_or_create(
             slug="connected-by-data",
             defaults={

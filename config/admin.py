@@ -5,8 +5,10 @@ from functools import update_wrapper
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import BadRequest, EmptyResultSet, FullResultSet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -28,10 +30,42 @@ def keep_session_alive(request) -> None:
         request.session["admin_active_at"] = now
 
 
+def validated(changelist_class):
+    """``changelist_class``, answering a filter the database cannot apply (a year past 9999,
+    a month 13, a word for a number) with 400 instead of a server error."""
+
+    class ValidatedChangeList(changelist_class):
+        def get_queryset(self, request, exclude_parameters=None):
+            try:
+                queryset = super().get_queryset(request, exclude_parameters)
+                # Values are turned into SQL only here; the year 99999999 fails on the way.
+                queryset.query.get_compiler(queryset.db).as_sql()
+            except (EmptyResultSet, FullResultSet):
+                return queryset
+            except (IncorrectLookupParameters, ValueError, OverflowError) as error:
+                raise BadRequest("A filter the database cannot apply") from error
+            return queryset
+
+    return ValidatedChangeList
+
+
+class ValidatedFilters:
+    """Mixed into every admin of the site, Django's and other packages' included."""
+
+    def get_changelist(self, request, **kwargs):
+        return validated(super().get_changelist(request, **kwargs))
+
+
 class TurnoutAdminSite(admin.AdminSite):
     site_header = format_lazy(_("{organisation} events"), organisation=settings.ORGANISATION_NAME)
     site_title = site_header
     index_title = _("Events and registrations")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, ValidatedFilters):
+            admin_class = type(admin_class.__name__, (ValidatedFilters, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
 
     def get_urls(self):
         scoped_view_on_site = path(

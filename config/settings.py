@@ -321,7 +321,7 @@ LOGGING = {
 EVENT_PAGE_CACHE_SECONDS = int(os.environ.get("EVENT_PAGE_CACHE_SECONDS", "0" if TESTING else "5"))
 
 # Which privacy notice an attendee agreed to is stored with their registration.
-PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11")
+PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11-28")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Turnout")
 # The name authenticator apps show beside an organiser's two-factor code.
 OTP_TOTP_ISSUER = ORGANISATION_NAME

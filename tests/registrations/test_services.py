@@ -22,7 +22,7 @@ def test_register_open_event_confirms_place(event):
     assert registration.status == Registration.Status.CONFIRMED
     assert registration.organisation == "Analytical Engines"
     assert registration.privacy_consent_at is not None
-    assert registration.privacy_notice_version == "2026-11"
+    assert registration.privacy_notice_version == "2026-11-28"
     assert len(registration.token) >= 40
 
 

@@ -5,6 +5,7 @@ to reach the database from the admin's filters and searches. These run on both d
 """
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from registrations.models import Registration
@@ -176,3 +177,22 @@ def test_nul_in_an_admin_form_is_an_error_next_to_the_field(admin_user_client, e
     assert form["organisation"].value() == "Kept Org"
     registration.refresh_from_db()
     assert registration.name == "Ada Lovelace"
+
+
+def test_every_admin_list_refuses_a_year_past_9999_to_a_superuser(admin_client):
+    """Django's own lists (users, sign-in attempts, two-factor devices) included."""
+    answers = {}
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        dates = [
+            field.name
+            for field in model._meta.fields
+            if field.get_internal_type() in ("DateTimeField", "DateField")
+        ]
+        for name in dates:
+            answers[f"{model.__name__}.{name}"] = admin_client.get(
+                f"{url}?{name}__year=99999999"
+            ).status_code
+
+    assert answers == {key: 400 for key in answers}
+    assert "User.date_joined" in answers

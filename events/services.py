@@ -114,10 +114,12 @@ def _fill(event: Event, page: Page) -> None:
 
 
 def _describe(error: ValidationError) -> str:
+    """Django's messages, field by field, without the last full stop: the command ends the
+    line with its own."""
     if not hasattr(error, "message_dict"):
-        return "; ".join(error.messages)
+        return "; ".join(error.messages).rstrip(".")
     return "; ".join(
-        f"{_field_label(name)}: {' '.join(messages)}"
+        f"{_field_label(name)}: {' '.join(messages).rstrip('.')}"
         for name, messages in error.message_dict.items()
     )
 

@@ -11,24 +11,15 @@ No database here: the importer calls `stated_time_in_page` with a page's date an
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import dateparser
 from django.utils.translation import gettext as _
 
+from .stated_clocks import StatedClock, clock_times, stated_clocks
 from .stated_zones import ZoneWord, places_in, zone_words_in
 
-# A clock time: "2pm", "1:30", "9.00am", "17:15", "12 noon". A bare hour ("1") counts only as
-# one end of a range whose other end is a clock time ("1 - 3pm").
-CLOCK = re.compile(
-    r"(?<![\w.:/£$€#,])(?<![\d][.,])"
-    r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?(?:\s*(?P<half>[ap])\.?m\b\.?)?"
-    r"(?:\s*(?P<noon_after>noon|midday))?|(?P<noon>noon|midday))"
-    r"(?![\d:/%]|\.\d|[^\W\d_])",
-    re.IGNORECASE,
-)
-RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|until|till|and)\s*", re.IGNORECASE)
 # "on a Wednesday", "every Tuesday", "monthly": the time of a series, not of this date.
 SERIES = re.compile(
     r"\b(?:on an?|every|each)\s+(?:[A-Z][a-z]+day|day|week|month)\b|\b(?:weekly|monthly)\b",
@@ -72,14 +63,6 @@ class StatedTime:
     review_reason: str | None = None
 
 
-@dataclass(frozen=True)
-class _Clock:
-    hour: int
-    minute: int
-    half: str  # "a", "p" or "" when the text gives neither
-    text: str
-
-
 def read_stated_time(
     text: str, *, page_date: date | None, default_tz: str, context: str = ""
 ) -> StatedTime | None:
@@ -89,23 +72,26 @@ def read_stated_time(
     the text around it, searched for a place when `text` names neither zone nor place.
     """
     text = plain_text(text)
-    times = _stated_clocks(text)
+    times = stated_clocks(text)
     if not times:
         return None
     reasons = []
-    distinct = list(dict.fromkeys((start.text, end.text if end else "") for start, end in times))
-    if len(distinct) > 1:
+    day = _stated_day(text, page_date, reasons)
+    distinct = list({stated.text: stated for stated in times}.values())
+    words = zone_words_in(text)
+    if len(distinct) > 1 and day is not None and _same_moment(text, distinct, day):
+        # "14:00 CET / 13:00 GMT": one time, written for two clocks; the first is the event's.
+        words = zone_words_in(text[distinct[0].stop : distinct[1].position])
+    elif len(distinct) > 1:
         reasons.append(
             _("The text states more than one time (%(times)s): the first was read.")
-            % {"times": ", ".join(f"“{s}–{e}”" if e else f"“{s}”" for s, e in distinct)}
+            % {"times": ", ".join(f"“{stated.text}”" for stated in distinct)}
         )
-    start_clock, end_clock = times[0]
-    day = _stated_day(text, page_date, reasons)
-    zone, zone_word = _stated_zone(text, context, default_tz, day, reasons)
+    zone, zone_word = _stated_zone(words, text, context, default_tz, day, reasons)
     if day is None:
         reasons.append(_("No date is given in the text or the page."))
         return StatedTime(None, None, zone, " ".join(reasons))
-    start_at, end_at = _clock_times(start_clock, end_clock, reasons)
+    start_at, end_at = clock_times(times[0], reasons)
     tz = ZoneInfo(zone)
     start = datetime.combine(day, start_at, tzinfo=tz)
     end = None
@@ -139,19 +125,19 @@ def stated_time_in_page(*, page_date: date, body: str, default_tz: str) -> State
     ("**Where:** Central Paris" above "**When:** …").
     """
     lines = [plain_text(line) for line in EMBED.sub(" ", body).splitlines()]
-    with_times = [(number, _stated_clocks(line)) for number, line in enumerate(lines)]
+    with_times = [(number, stated_clocks(line)) for number, line in enumerate(lines)]
     with_times = [(number, times) for number, times in with_times if times]
     if not with_times:
         return None
-    with_range = [(number, times) for number, times in with_times if times[0][1] is not None]
+    with_range = [(number, times) for number, times in with_times if times[0].end is not None]
     number = (with_range or with_times)[0][0]
     context = "\n".join(lines[max(0, number - 2) : number + 3])
     stated = read_stated_time(
         lines[number], page_date=page_date, default_tz=default_tz, context=context
     )
-    other_ranges = {
-        (times[0][0].text, times[0][1].text) for n, times in with_range if n != number
-    } - {(times[0].text, times[1].text) for times in _stated_clocks(lines[number]) if times[1]}
+    other_ranges = {times[0].text for n, times in with_range if n != number} - {
+        stated.text for stated in stated_clocks(lines[number])
+    }
     if stated is not None and other_ranges:
         reason = _("Another line of the page states a different time: “%(line)s”.") % {
             "line": lines[next(n for n, _times in with_range if n != number)].strip()
@@ -167,80 +153,6 @@ def plain_text(markdown_text: str) -> str:
     text = HTML_TAG.sub(" ", text)
     text = WEB_ADDRESS.sub(" ", text)
     return text.replace("*", "").replace("_", " ")
-
-
-def _stated_clocks(text: str) -> list[tuple[_Clock, _Clock | None]]:
-    """The times in `text`, in order: ranges as (start, end), single times as (time, None)."""
-    tokens = [token for token in map(_clock, CLOCK.finditer(text)) if token is not None]
-    found = []
-    index = 0
-    while index < len(tokens):
-        (start, start_match) = tokens[index]
-        if index + 1 < len(tokens):
-            (end, end_match) = tokens[index + 1]
-            joined = text[start_match.end() : end_match.start()]
-            between = joined.strip().lower() != "and" or re.search(
-                r"\bbetween\s*$", text[: start_match.start()], re.IGNORECASE
-            )
-            if RANGE_JOIN.fullmatch(joined) and between and (_definite(start) or _definite(end)):
-                found.append((start, end))
-                index += 2
-                continue
-        if _definite(start):
-            found.append((start, None))
-        index += 1
-    return found
-
-
-def _clock(match: re.Match) -> tuple[_Clock, re.Match] | None:
-    if match["noon"]:
-        return _Clock(12, 0, "p", match[0]), match
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    half = (match["half"] or "").lower()
-    if match["noon_after"]:
-        if hour != 12:
-            return None
-        half = "p"
-    if minute > 59 or hour > 24 or (half and not 1 <= hour <= 12):
-        return None
-    return _Clock(hour, minute, half, match[0].strip()), match
-
-
-def _definite(clock: _Clock) -> bool:
-    """A clock time on its own ("2pm", "14:00"), not a bare number ("2")."""
-    return bool(clock.half) or ":" in clock.text or "." in clock.text
-
-
-def _hour(clock: _Clock) -> int:
-    if clock.half == "p" and clock.hour < 12:
-        return clock.hour + 12
-    if clock.half == "a" and clock.hour == 12:
-        return 0
-    return clock.hour
-
-
-def _clock_times(start: _Clock, end: _Clock | None, reasons: list[str]) -> tuple[time, time | None]:
-    """The 24-hour start and end; a side without am/pm takes it from the other side."""
-    start_hour = _hour(start)
-    end_hour = _hour(end) if end else None
-    if end and end.half and not start.half and start.hour < 12:
-        # "1:30 - 4:30pm" is an afternoon; "11 - 1pm" and "10:00 - 12:30pm" start in the morning.
-        afternoon = (start_hour + 12) * 60 + start.minute
-        if end.half == "p" and afternoon < end_hour * 60 + end.minute:
-            start_hour += 12
-    elif end and start.half and not end.half and end_hour < start_hour and end_hour + 12 <= 24:
-        end_hour += 12  # "10am - 2"
-    if not start.half and not (end and end.half) and 1 <= start.hour <= 7:
-        if not start.text.startswith("0") and start.hour <= 6:
-            start_hour += 12  # no event of a working organisation starts at 1:30 at night
-            if end_hour is not None and end_hour <= 12 and not end.text.startswith("0"):
-                end_hour += 12
-        elif not start.text.startswith("0"):
-            reasons.append(_("“%(time)s” has no am or pm: read as morning.") % {"time": start.text})
-    end_at = None
-    if end_hour is not None:
-        end_at = time(0, end.minute) if end_hour == 24 else time(end_hour, end.minute)
-    return time(start_hour % 24, start.minute), end_at
 
 
 def _stated_day(text: str, page_date: date | None, reasons: list[str]) -> date | None:
@@ -312,11 +224,31 @@ def _read_day(match: re.Match, page_date: date | None) -> date | None:
     return min(nearby, key=lambda day: abs(day - page_date))
 
 
+def _same_moment(text: str, distinct: list[StatedClock], day: date) -> bool:
+    """Whether each time is followed by its own zone and all are the same moment."""
+    moments = set()
+    for index, stated in enumerate(distinct):
+        following = distinct[index + 1].position if index + 1 < len(distinct) else len(text)
+        words = zone_words_in(text[stated.stop : following])
+        if not words:
+            return False
+        word = words[0]
+        clock = timezone(timedelta(hours=word.offset)) if word.offset is not None else None
+        start_at, _end_at = clock_times(stated, [])
+        moment = datetime.combine(day, start_at, tzinfo=clock or ZoneInfo(word.zone))
+        moments.add(moment.astimezone(UTC))
+    return len(moments) == 1
+
+
 def _stated_zone(
-    text: str, context: str, default_tz: str, day: date | None, reasons: list[str]
+    words: list[ZoneWord],
+    text: str,
+    context: str,
+    default_tz: str,
+    day: date | None,
+    reasons: list[str],
 ) -> tuple[str, ZoneWord | None]:
     """The event's clock: a zone named in the text, else a place in it or its context."""
-    words = zone_words_in(text)
     places = places_in(text) or places_in(context)
     zones = list(dict.fromkeys(word.zone for word in words))
     if len(zones) > 1:
@@ -335,8 +267,10 @@ def _stated_zone(
         )
     if words:
         word = words[0]
-        # "CEST" next to "Paris": Paris's own clock, as long as it is the one the name means.
-        for zone in place_zones:
+        # "CEST" next to "Paris": Paris's own clock, as long as it is the one the name means;
+        # "UTC+1" on a page from London in summer: London's.
+        fixed = word.zone.startswith("Etc/")
+        for zone in place_zones + ([default_tz] if fixed else []):
             if day is not None and _same_clock(word, zone, day):
                 return zone, word
         return word.zone, word

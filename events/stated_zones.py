@@ -122,14 +122,28 @@ ZONE_BY_PLACE = {place: zone for zone, places in PLACES.items() for place in pla
 PLACE_PATTERN = re.compile(rf"(?<![\w-])(?:{_alternatives(list(ZONE_BY_PLACE))})(?![\w-])")
 
 
+# "UTC+2", "GMT-5", "(GMT +1)": a fixed offset, whole hours.
+OFFSET_PATTERN = re.compile(
+    r"(?<![\w/])(?:UTC|GMT)\s?(?P<sign>[+\-−])\s?(?P<hours>\d{1,2})(?![\d:.])"
+)
+
+
 def zone_words_in(text: str) -> list[ZoneWord]:
-    """The timezone names in `text`, in order: "UK time", "GMT", "Paris time"."""
+    """The timezone names in `text`, in order: "UK time", "GMT", "Paris time", "UTC+2"."""
     found = []
+    for match in OFFSET_PATTERN.finditer(text):
+        hours = int(match["hours"]) * (1 if match["sign"] == "+" else -1)
+        if -12 <= hours <= 14:
+            # The tz database names fixed offsets with the sign the other way: Etc/GMT-2 is UTC+2.
+            zone = "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+            found.append((match.start(), ZoneWord(match[0], zone, hours)))
+    # Blanked out, so that "GMT+1" is not also read as "GMT".
+    text = OFFSET_PATTERN.sub(lambda match: " " * len(match[0]), text)
     for match in ZONE_WORD_PATTERN.finditer(text):
-        found.append(ZONE_WORD_BY_NAME[match[0].lower()])
+        found.append((match.start(), ZONE_WORD_BY_NAME[match[0].lower()]))
     for match in re.finditer(rf"(?P<place>{PLACE_PATTERN.pattern})\s+time\b", text):
-        found.append(ZoneWord(match[0], ZONE_BY_PLACE[match["place"]], None))
-    return found
+        found.append((match.start(), ZoneWord(match[0], ZONE_BY_PLACE[match["place"]], None)))
+    return [word for _position, word in sorted(found, key=lambda item: item[0])]
 
 
 def places_in(text: str) -> list[tuple[str, str]]:

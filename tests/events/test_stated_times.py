@@ -103,6 +103,36 @@ def test_read_stated_time_year_nearest_the_page_date():
     )
 
 
+def test_read_stated_time_one_time_for_two_clocks():
+    assert read("10:00 - 12:30 CET (09:00 - 11:30 GMT), 5 December 2024", date(2024, 12, 5)) == (
+        StatedTime(utc(2024, 12, 5, 9), utc(2024, 12, 5, 11, 30), "Europe/Brussels")
+    )
+
+
+def test_read_stated_time_fixed_offset():
+    assert read("13:00 UTC+2, 5 December 2024", date(2024, 12, 5)) == StatedTime(
+        utc(2024, 12, 5, 11), None, "Etc/GMT-2"
+    )
+
+
+def test_read_stated_time_fixed_offset_of_the_organisers_clock():
+    assert read("14:00 (GMT+1) on 1 July 2025", date(2025, 7, 1)) == StatedTime(
+        utc(2025, 7, 1, 13), None, LONDON
+    )
+
+
+def test_read_stated_time_french_hours():
+    assert read("14h30 - 16h00 à Paris", date(2024, 12, 5)) == StatedTime(
+        utc(2024, 12, 5, 13, 30), utc(2024, 12, 5, 15), "Europe/Paris"
+    )
+
+
+def test_read_stated_time_place_time():
+    assert read("19:00 Paris time, 5 December 2024", date(2024, 12, 5)) == StatedTime(
+        utc(2024, 12, 5, 18), None, "Europe/Paris"
+    )
+
+
 def test_read_stated_time_no_time_is_none():
     assert read("On Tuesday 8 October 2024, online. Costs £10.00 for 3.5 hours.", None) is None
 
@@ -202,6 +232,15 @@ def test_read_stated_time_places_in_two_timezones_flagged():
             "Places in different timezones are named near the time (Paris, London): "
             "Paris was read.",
         )
+    )
+
+
+def test_read_stated_time_two_clocks_at_different_moments_flagged():
+    assert read("14:00 CET / 14:00 GMT on 5 December 2024", date(2024, 12, 5)) == StatedTime(
+        utc(2024, 12, 5, 13),
+        None,
+        "Europe/Brussels",
+        "The text names more than one timezone (CET, GMT): the first was read.",
     )
 
 

@@ -22,7 +22,8 @@ from .stated_zones import ZoneWord, places_in, zone_words_in
 
 # "on a Wednesday", "every Tuesday", "monthly": the time of a series, not of this date.
 SERIES = re.compile(
-    r"\b(?:on an?|every|each)\s+(?:[A-Z][a-z]+day|day|week|month)\b|\b(?:weekly|monthly)\b",
+    r"\b(?:on an?|every|each)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|week|month)\b"
+    r"|\b(?:weekly|fortnightly|monthly)\b",
     re.IGNORECASE,
 )
 
@@ -37,6 +38,11 @@ DAY_FIRST = re.compile(
 DAY_BEFORE = re.compile(rf"(?<![\d:.])(?P<day>\d{{1,2}}){ORDINAL}\s*(?:and|&|-|–|to)\s*$")
 MONTH_FIRST = re.compile(
     rf"\b(?P<month>[A-Za-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}){ORDINAL}(?![\d:.]\d){YEAR}"
+)
+# "11/02/2025", "11.02.25": day first, as the organisation writes dates.
+NUMERIC = re.compile(
+    r"(?<![\d/.])(?P<day>\d{1,2})(?P<mark>[/.])(?P<month>\d{1,2})(?P=mark)"
+    r"(?P<year>\d{4}|\d{2})(?![\d/]|\.\d)"
 )
 DATEPARSER_SETTINGS = {
     "PARSERS": ["absolute-time"],
@@ -159,7 +165,7 @@ def _stated_day(text: str, page_date: date | None, reasons: list[str]) -> date |
     """The date the text states, checked against its weekday and the page's date."""
     days = []
     spans = []
-    for pattern in (DAY_FIRST, MONTH_FIRST):
+    for pattern in (DAY_FIRST, MONTH_FIRST, NUMERIC):
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in spans):
                 continue

@@ -133,6 +133,12 @@ def test_read_stated_time_place_time():
     )
 
 
+def test_read_stated_time_numeric_date_day_first():
+    assert read("11/02/2025, 14:00 - 15:00", date(2025, 2, 11)) == StatedTime(
+        utc(2025, 2, 11, 14), utc(2025, 2, 11, 15), LONDON
+    )
+
+
 def test_read_stated_time_no_time_is_none():
     assert read("On Tuesday 8 October 2024, online. Costs £10.00 for 3.5 hours.", None) is None
 

@@ -135,18 +135,19 @@ def stated_time_in_page(*, page_date: date, body: str, default_tz: str) -> State
     with_times = [(number, times) for number, times in with_times if times]
     if not with_times:
         return None
-    with_range = [(number, times) for number, times in with_times if times[0].end is not None]
+    with_range = [(number, times) for number, times in with_times if any(t.end for t in times)]
     number = (with_range or with_times)[0][0]
     context = "\n".join(lines[max(0, number - 2) : number + 3])
     stated = read_stated_time(
         lines[number], page_date=page_date, default_tz=default_tz, context=context
     )
-    other_ranges = {times[0].text for n, times in with_range if n != number} - {
-        stated.text for stated in stated_clocks(lines[number])
-    }
-    if stated is not None and other_ranges:
+    read_here = {clock.text for clock in stated_clocks(lines[number])}
+    differing = [
+        n for n, times in with_range if n != number and {t.text for t in times if t.end} - read_here
+    ]
+    if stated is not None and differing:
         reason = _("Another line of the page states a different time: “%(line)s”.") % {
-            "line": lines[next(n for n, _times in with_range if n != number)].strip()
+            "line": lines[differing[0]].strip()
         }
         reasons = " ".join(filter(None, [stated.review_reason, reason]))
         stated = StatedTime(stated.start, stated.end, stated.zone, reasons)

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from registrations import emails, services
+from registrations import emails, services, tasks
 from registrations.models import OutboundEmail, Registration
 from tests.factories import EventFactory, RegistrationFactory
 
@@ -70,7 +70,7 @@ def test_confirmation_sent_by_worker_with_details_and_personal_link(
     assert f'href="{link}"' in html
     assert "AI procurement &amp; public participation" in html
     email = OutboundEmail.objects.get()
-    assert email.status == OutboundEmail.Status.SENT
+    assert email.status == OutboundEmail.Delivery.SENT
     assert message.extra_headers["Message-ID"] == email.message_id
 
 
@@ -150,7 +150,7 @@ def test_registration_resubmitted_queues_one_confirmation(vitoria, run_worker, m
 def stored_before_names_were_checked(event, name, email="ada@example.org"):
     """A registration whose name the service would refuse now, with its email queued."""
     registration = RegistrationFactory(event=event, name=name, email=email)
-    emails.queue_registration_email(registration)
+    tasks.enqueue_delivery(emails.queue_registration_email(registration))
     return registration
 
 
@@ -202,7 +202,7 @@ def test_immediate_backend_sends_without_worker_once_committed(vitoria, mailoutb
     register(vitoria)
 
     assert len(mailoutbox) == 1
-    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+    assert OutboundEmail.objects.get().status == OutboundEmail.Delivery.SENT
     assert DBTaskResult.objects.count() == 0
 
 

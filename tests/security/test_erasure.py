@@ -155,6 +155,24 @@ def test_erasure_queues_no_email_it_deletes(event, run_worker):
     assert [task.args_kwargs for task in queued] == [{"args": [promotion.pk], "kwargs": {}}]
 
 
+def test_erasure_leaves_no_email_queued(client, event):
+    # Nothing has been sent yet: their confirmation, an organisers' message and the answer
+    # to a request for their links are all waiting for the worker.
+    registration = services.register(event=event, name=NAME, email=ADDRESS)
+    _message, stored = emails.queue_organiser_message(
+        event=event, subject="Room", body="Room 2.", include_waitlisted=True, sent_by=None
+    )
+    tasks.enqueue_delivery(*stored)
+    client.post(reverse("registrations:lost_link"), {"email": ADDRESS})
+    queued_before = (OutboundEmail.objects.queued().count(), LinkRequest.objects.count())
+
+    services.erase(registration=registration)
+
+    assert queued_before == (2, 1)
+    assert list(OutboundEmail.objects.all()) == []
+    assert list(DBTaskResult.objects.all()) == []
+
+
 def test_erasure_deletes_earlier_cancelled_registration_of_the_event(client, event):
     earlier = RegistrationFactory(event=event, email=ADDRESS, name=NAME)
     services.cancel(registration=earlier)

@@ -8,7 +8,6 @@ A stored email holds a placeholder where the attendee's personal link goes; the 
 written in only when the email is sent (``OutboundEmail.bodies_to_send``).
 """
 
-import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from events import calendar
 from events.models import Event
 
+from . import plain_text
 from .models import LinkRequest, OrganiserMessage, OutboundEmail, Registration
 
 Kind = OutboundEmail.Kind
@@ -88,11 +88,10 @@ def _context(event: Event, registration: Registration | None = None, **extra) ->
 
 
 def render(template: str, context: dict) -> tuple[str, str]:
-    """The plain text and HTML bodies of ``templates/emails/<template>.txt|.html``."""
-    text = render_to_string(f"emails/{template}.txt", context)
-    # Template tags leave blank lines behind; a paragraph break is one empty line.
-    text = re.sub(r"\n\s*\n\s*\n+", "\n\n", text).strip() + "\n"
-    return text, render_to_string(f"emails/{template}.html", context)
+    """The plain text and HTML bodies of ``templates/emails/<template>.html``: the text is
+    derived from the HTML, so each email is written once."""
+    html = render_to_string(f"emails/{template}.html", context)
+    return plain_text.from_html(html), html
 
 
 def _store(*, template: str, context: dict, ics: str = "", **envelope) -> OutboundEmail:

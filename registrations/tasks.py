@@ -7,12 +7,8 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django_tasks import task
 from django_tasks_db.models import DBTaskResult
-
-try:
-    from django.tasks import task
-except ImportError:  # Django < 6: the package Django's tasks came from
-    from django_tasks import task
 
 from . import delivery, emails
 from .models import OutboundEmail

@@ -1,7 +1,9 @@
+import importlib
 import smtplib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.utils import timezone
@@ -178,4 +180,23 @@ def test_registration_email_marked_for_the_worker_others_written_at_once(event, 
     assert list(stored.values_list("kind", "compose_later", "status")) == [
         (OutboundEmail.Kind.CONFIRMATION, False, Delivery.SENT),
         (OutboundEmail.Kind.CANCELLED, False, Delivery.SENT),
+    ]
+
+
+def test_emails_stored_without_text_marked_for_the_worker_by_the_migration(event):
+    """Before the field, an email the worker had to write was one with an empty body."""
+    migration = importlib.import_module(
+        "registrations.migrations.0008_outbound_email_compose_later"
+    )
+    unwritten = RegistrationFactory(event=event, email="ada@example.org")
+    written = RegistrationFactory(event=event, email="grace@example.org")
+    emails.queue_registration_email(unwritten)
+    services.cancel(registration=written)
+    OutboundEmail.objects.update(compose_later=False)
+
+    migration.mark_unwritten(apps, None)
+
+    assert sorted(OutboundEmail.objects.values_list("kind", "compose_later")) == [
+        (OutboundEmail.Kind.CANCELLED, False),
+        (OutboundEmail.Kind.CONFIRMATION, True),
     ]

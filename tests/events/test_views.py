@@ -128,7 +128,7 @@ def test_event_page_full_event_says_full(client, event):
     html = client.get(event.get_absolute_url()).content.decode()
 
     assert "This event is full." in html
-    assert reverse("events:register", args=[event.slug]) not in html
+    assert reverse("registrations:register", args=[event.slug]) not in html
 
 
 def test_event_page_shows_places_left(client, event):

@@ -29,7 +29,7 @@ def form_data(**overrides):
 
 
 def register_url(event):
-    return reverse("events:register", args=[event.slug])
+    return reverse("registrations:register", args=[event.slug])
 
 
 def test_register_form_shows_fields(client, event):

@@ -48,7 +48,7 @@ def form_data(**changes):
 
 
 def register_url(event):
-    return reverse("events:register", args=[event.slug])
+    return reverse("registrations:register", args=[event.slug])
 
 
 def check_email_url(event):

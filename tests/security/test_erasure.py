@@ -31,7 +31,7 @@ def register_through_form(
     client, event, question, *, name=NAME, email=ADDRESS, key="first", answer=ANSWER
 ):
     response = client.post(
-        reverse("events:register", args=[event.slug]),
+        reverse("registrations:register", args=[event.slug]),
         {
             "name": name,
             "email": email,

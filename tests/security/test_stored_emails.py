@@ -54,7 +54,7 @@ def email_of_every_kind(client, event):
     client.post(reverse("registrations:lost_link"), {"email": "ADA@example.org"})
     confirming = EventFactory(title="Confirm first", confirm_email_addresses=True)
     hedy = services.register(event=confirming, name="Hedy Lamarr", email="hedy@example.org")
-    register_url = reverse("events:register", args=[confirming.slug])
+    register_url = reverse("registrations:register", args=[confirming.slug])
     form = {"name": "Hedy Lamarr", "email": "hedy@example.org", "privacy_consent": "on"}
     client.post(register_url, form)  # registered already: her link is emailed to her
     return {

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from registrations.emails import queue_reminders
+from registrations.services import queue_reminders
 from registrations.tasks import requeue_stalled
 
 

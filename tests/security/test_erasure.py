@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from events.models import Event
-from registrations import emails, services
+from registrations import services
 from registrations.models import LinkRequest, OutboundEmail, Registration
 from registrations.tasks import RETRY_DELAYS
 from tests.factories import EventFactory, QuestionFactory, RegistrationFactory
@@ -112,7 +112,7 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(
     run_worker()
     client.post(reverse("registrations:lost_link"), {"email": ADDRESS.upper()})
     # An organisers' message not sent yet.
-    emails.queue_organiser_message(
+    services.send_organiser_message(
         event=event, subject="Room", body="Room 2.", include_waitlisted=True, sent_by=None
     )
     secrets = person_secrets(earlier, registration)

@@ -1,7 +1,6 @@
 """Turnout settings. Everything that differs between deployments comes from the environment."""
 
 import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,18 +22,15 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# The test run needs no secrets and talks to the test client over plain HTTP.
-TESTING = "pytest" in sys.modules
-
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured("Set the SECRET_KEY environment variable (or DEBUG=1).")
     SECRET_KEY = "insecure-key-for-local-development-only"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or TESTING else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 # The public address of the site, used in emails and calendar files.
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -137,8 +133,7 @@ def cache_from_url(url: str) -> dict:
     )
 
 
-# The test run is one process: each test starts with an empty cache of its own.
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://" if TESTING else ""))}
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -162,7 +157,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -230,7 +225,7 @@ TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
 REMINDER_HOURS_BEFORE = float(os.environ.get("REMINDER_HOURS_BEFORE", "24"))
 
 # Security. HTTPS_ONLY is on by default in production; turn it off to serve plain HTTP.
-HTTPS_ONLY = env_bool("HTTPS_ONLY", not (DEBUG or TESTING))
+HTTPS_ONLY = env_bool("HTTPS_ONLY", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS_ONLY
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
@@ -318,7 +313,7 @@ LOGGING = {
 
 # How old the shared copy of an event page for visitors without cookies may be, in seconds
 # (0: always fresh). Registration itself always counts places under the event lock.
-EVENT_PAGE_CACHE_SECONDS = int(os.environ.get("EVENT_PAGE_CACHE_SECONDS", "0" if TESTING else "5"))
+EVENT_PAGE_CACHE_SECONDS = int(os.environ.get("EVENT_PAGE_CACHE_SECONDS", "5"))
 
 # Which privacy notice an attendee agreed to is stored with their registration.
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11-28")
@@ -333,10 +328,6 @@ DATA_CONTROLLER_ADDRESS = os.environ.get("DATA_CONTROLLER_ADDRESS", "")
 # its own period; `manage.py purge_personal_data`, run from cron, then deletes it.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "90"))
 
-# Local runs and tests serve static files straight from the source folders.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
-
-if TESTING:
-    # Fast hashing: the tests create many users and none of them is real.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Local runs serve static files straight from the source folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG

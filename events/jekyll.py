@@ -1,12 +1,12 @@
-"""Import the event pages of a Jekyll website: YAML front matter, then a Markdown body.
+"""Read the event pages of a Jekyll website: YAML front matter, then a Markdown body.
 
 The pages were written by hand over years, so the front matter comes in several shapes
 (``date`` or ``dates``, ``project`` or ``projects``, a string or a list, keys given twice).
 Reading a page never raises anything but ``PageError``, whose message says what is wrong.
+Reading touches no database: ``events.services.import_page`` turns a ``Page`` into an event.
 """
 
 import hashlib
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -14,78 +14,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import frontmatter
-import markdown as markdown_lib
 import yaml
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-from django.db import transaction
-from django.db.models import Q
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Event, Organiser, Topic
+from . import page_text
 
 PAGE_SUFFIXES = {".md", ".markdown"}
-EXCERPT_SEPARATOR = "<!--more-->"
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
-
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "january", "february", "march", "april", "may", "june", "july", "august",
-            "september", "october", "november", "december",
-        ],
-        start=1,
-    )
-}  # fmt: skip
-CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
-DASH = r"\s*[-–—]\s*"
-# The line the website writes under the excerpt of an upcoming event, as in
-# "6th October 2025 - 10:00am - 12:30pm - [Venue (City)](map link), Spain".
-WHEN_WHERE = re.compile(
-    rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>[a-z]+)\s+(?P<year>\d{{4}})"
-    rf"{DASH}(?P<start>{CLOCK}){DASH}(?P<end>{CLOCK}){DASH}"
-    r"\[(?P<venue>[^\]]+)\]\((?P<map>https?://[^)\s]+)\)(?:,\s*(?P<country>[^\n]+?))?\s*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-VENUE_CITY = re.compile(r"^(?P<name>.+?)\s*\((?P<city>[^()]+)\)$")
-
-# Countries where the organisation meets that have one timezone; elsewhere the organiser's
-# timezone is used and the event is flagged for review.
-COUNTRY_TIMEZONES = {
-    "austria": "Europe/Vienna",
-    "belgium": "Europe/Brussels",
-    "denmark": "Europe/Copenhagen",
-    "england": "Europe/London",
-    "france": "Europe/Paris",
-    "germany": "Europe/Berlin",
-    "ireland": "Europe/Dublin",
-    "italy": "Europe/Rome",
-    "kenya": "Africa/Nairobi",
-    "netherlands": "Europe/Amsterdam",
-    "the netherlands": "Europe/Amsterdam",
-    "northern ireland": "Europe/London",
-    "portugal": "Europe/Lisbon",
-    "scotland": "Europe/London",
-    "spain": "Europe/Madrid",
-    "sweden": "Europe/Stockholm",
-    "switzerland": "Europe/Zurich",
-    "uk": "Europe/London",
-    "united kingdom": "Europe/London",
-    "wales": "Europe/London",
-}
-
-# Where registrations live today. Eventbrite and lu.ma pages exist only to take sign-ups;
-# a Google Form can be a survey too, so it counts only when its line speaks of registering.
-REGISTRATION_SERVICES = [
-    ("Google Forms", re.compile(r"^https?://(docs\.google\.com/forms/|forms\.gle/)"), True),
-    ("Eventbrite", re.compile(r"^https?://([\w-]+\.)*eventbrite\.[a-z.]+/"), False),
-    ("lu.ma", re.compile(r"^https?://(www\.)?(lu\.ma|luma\.com)/"), False),
-]
-REGISTRATION_WORDS = re.compile(r"regist|sign[ -]?up|book|ticket|rsvp", re.IGNORECASE)
-URL = re.compile(r"https?://[^\s)<>\"'\]]+")
 
 
 class PageError(Exception):
@@ -199,7 +135,7 @@ def parse_page(*, metadata: dict, body: str, file_name: str, source_hash: str) -
     if not title:
         raise PageError(_("it has no title"))
     first_day, last_day = _days(metadata)
-    summary, description = _split_excerpt(body)
+    summary, description = page_text.split_excerpt(body)
     page = Page(
         source_file=file_name,
         source_hash=source_hash,
@@ -269,55 +205,15 @@ def _slug(file_name: str, title: str) -> str:
     return (slugify(stem) or slugify(title))[:180]
 
 
-def _split_excerpt(body: str) -> tuple[str, str]:
-    """The excerpt as plain text for lists and feeds, and the rest of the body as Markdown.
-
-    Without a ``<!--more-->`` marker the excerpt is the first paragraph, as Jekyll does it.
-    """
-    body = body.strip()
-    if EXCERPT_SEPARATOR in body:
-        excerpt, _marker, rest = body.partition(EXCERPT_SEPARATOR)
-    else:
-        excerpt, _blank, rest = body.partition("\n\n")
-    return _plain_text(excerpt), rest.strip()
-
-
-def _plain_text(markdown_text: str) -> str:
-    rendered = markdown_lib.markdown(markdown_text)
-    return re.sub(r"\s+", " ", html.unescape(strip_tags(rendered))).strip()
-
-
-def _registration_service(url: str, context: str | None) -> str | None:
-    """The name of the registration service ``url`` belongs to, if it is a sign-up page.
-
-    ``context`` is the text around a link in the body; a ``link`` field has none, and a form
-    given as the event's link is its sign-up.
-    """
-    for name, pattern, needs_words in REGISTRATION_SERVICES:
-        if pattern.match(url):
-            if needs_words and context is not None and not REGISTRATION_WORDS.search(context):
-                return None
-            return name
-    return None
-
-
-def _is_web_address(url: str) -> bool:
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        return False
-    return len(url) <= 500
-
-
 def _read_link(page: Page, link: str) -> None:
     if not link:
         return
-    if not _is_web_address(link):
+    if not page_text.is_web_address(link):
         page.review_notes.append(
             _("The link “%(link)s” is not a web address, so it was left out.") % {"link": link}
         )
         return
-    service = _registration_service(link, context=None)
+    service = page_text.registration_service(link, context=None)
     if service:
         page.external_registration_url = link
         page.registration_links.append(RegistrationLink(service=service, url=link))
@@ -326,47 +222,24 @@ def _read_link(page: Page, link: str) -> None:
 
 
 def _read_registration_links(page: Page, body: str) -> None:
-    for line in body.splitlines():
-        for found in URL.findall(line):
-            # A link at the end of a sentence is followed by its full stop.
-            url = found.rstrip(".,;:!?")
-            service = _registration_service(url, context=line)
-            if (
-                service
-                and _is_web_address(url)
-                and url not in {link.url for link in page.registration_links}
-            ):
-                page.registration_links.append(RegistrationLink(service=service, url=url))
+    for service, url in page_text.registration_urls(body):
+        if url not in {link.url for link in page.registration_links}:
+            page.registration_links.append(RegistrationLink(service=service, url=url))
     if page.registration_links and not page.external_registration_url:
         page.external_registration_url = page.registration_links[0].url
 
 
-def _clock(text: str) -> time:
-    match = re.fullmatch(
-        r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>[ap])?\.?m?\.?", text.strip(), re.I
-    )
-    if not match:
-        raise ValueError(text)
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    half = (match["half"] or "").lower()
-    if half == "p" and hour < 12:
-        hour += 12
-    elif half == "a" and hour == 12:
-        hour = 0
-    return time(hour, minute)
-
-
 def _read_when_where(page: Page, body: str) -> None:
-    match = WHEN_WHERE.search(body)
+    match = page_text.WHEN_WHERE.search(body)
     if match is None:
         page.review_notes.append(
             _("No time and venue found in the text: imported as an all-day event.")
         )
         return
     try:
-        month = MONTHS[match["month"].lower()]
+        month = page_text.MONTHS[match["month"].lower()]
         day = date(int(match["year"]), month, int(match["day"]))
-        start, end = _clock(match["start"]), _clock(match["end"])
+        start, end = page_text.clock(match["start"]), page_text.clock(match["end"])
     except (KeyError, ValueError):
         page.review_notes.append(
             _("The time in “%(line)s” could not be read: imported as an all-day event.")
@@ -384,129 +257,15 @@ def _read_when_where(page: Page, body: str) -> None:
         )
         return
     page.start_time, page.end_time = start, end
-    venue = VENUE_CITY.match(match["venue"].strip())
+    venue = page_text.VENUE_CITY.match(match["venue"].strip())
     venue_name, city = (venue["name"], venue["city"]) if venue else (match["venue"].strip(), "")
     country = (match["country"] or "").strip().rstrip(".")
     page.venue_name = venue_name
     page.venue_address = ", ".join(part for part in (city, country) if part)
     page.map_url = match["map"]
-    page.timezone = COUNTRY_TIMEZONES.get(country.lower(), "")
+    page.timezone = page_text.COUNTRY_TIMEZONES.get(country.lower(), "")
     if not page.timezone:
         page.review_notes.append(
             _("No timezone known for the country “%(country)s”: times read in the organiser's.")
             % {"country": country or "?"}
         )
-
-
-def unique_slug(slug: str, page: Page) -> str:
-    """``slug``, or one made unique with the event's date, then a number."""
-    candidates = [slug, f"{slug}-{page.first_day.isoformat()}"]
-    candidates += [f"{slug}-{page.first_day.isoformat()}-{n}" for n in range(2, 100)]
-    taken = set(Event.objects.filter(slug__in=candidates).values_list("slug", flat=True))
-    for candidate in candidates:
-        if candidate not in taken:
-            return candidate
-    raise PageError(_("no free address for the slug “%(slug)s”") % {"slug": slug})
-
-
-def topics_named(names: list[str]) -> list[Topic]:
-    topics = []
-    for name in names:
-        slug = slugify(name)[:50]
-        if not slug:
-            continue
-        topic = Topic.objects.filter(Q(slug=slug) | Q(name__iexact=name)).first()
-        if topic is None:
-            topic = Topic.objects.create(name=name[:100], slug=slug)
-        topics.append(topic)
-    return topics
-
-
-class Outcome:
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-
-
-@transaction.atomic
-def import_page(*, page: Page, organiser: Organiser, publish: bool = False) -> tuple[str, Event]:
-    """Create the event of ``page``, or update the event a previous import made from it.
-
-    Registrations are never touched. An unchanged page leaves its event alone, so edits
-    organisers made in the admin survive a new import of the same website.
-    """
-    event = Event.objects.filter(source_file=page.source_file).first()
-    if event is None:
-        event = Event(
-            organiser=organiser,
-            slug=unique_slug(page.slug, page),
-            status=Event.Status.PUBLISHED if publish else Event.Status.DRAFT,
-        )
-        outcome = Outcome.CREATED
-    elif event.source_hash == page.source_hash:
-        if not (publish and event.status == Event.Status.DRAFT):
-            return Outcome.UNCHANGED, event
-        event.status = Event.Status.PUBLISHED
-        event.save(update_fields=["status", "updated_at"])
-        return Outcome.UPDATED, event
-    else:
-        if publish and event.status == Event.Status.DRAFT:
-            event.status = Event.Status.PUBLISHED
-        outcome = Outcome.UPDATED
-    _fill(event, page)
-    try:
-        event.full_clean()
-    except ValidationError as error:
-        raise PageError(_describe(error)) from error
-    event.save()
-    event.topics.set(topics_named(page.topics))
-    return outcome, event
-
-
-def _fill(event: Event, page: Page) -> None:
-    keep_times = (
-        event.pk is not None
-        and page.start_time is None
-        and not event.needs_review
-        and event.local_starts_at.date() == page.first_day
-    )
-    if keep_times:
-        # An organiser already gave this all-day page its real times; keep them.
-        review_notes = []
-    else:
-        event.timezone, event.starts_at, event.ends_at = page.times(event.organiser.timezone)
-        review_notes = page.review_notes
-    event.title = page.title[:200]
-    event.summary = page.summary
-    event.description = page.description
-    if page.venue_name or not keep_times:
-        event.venue_name = page.venue_name[:200]
-        event.venue_address = page.venue_address
-        event.map_url = page.map_url
-    event.image = page.image[:300]
-    event.category = page.category[:100]
-    event.contact_name = page.contact_name[:200]
-    event.website_url = page.website_url
-    event.external_registration_url = page.external_registration_url
-    event.projects = "\n".join(page.projects)
-    event.featured = page.featured
-    event.has_writeup = page.has_writeup
-    event.needs_review = bool(review_notes)
-    event.review_notes = "\n".join(review_notes)
-    event.source_file = page.source_file
-    event.source_hash = page.source_hash
-
-
-def _describe(error: ValidationError) -> str:
-    if not hasattr(error, "message_dict"):
-        return "; ".join(error.messages)
-    return "; ".join(
-        f"{_field_label(name)}: {' '.join(messages)}"
-        for name, messages in error.message_dict.items()
-    )
-
-
-def _field_label(name: str) -> str:
-    if name == "__all__":
-        return _("event")
-    return str(Event._meta.get_field(name).verbose_name)

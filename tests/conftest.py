@@ -1,5 +1,3 @@
-import shutil
-
 import pytest
 
 from tests.factories import EventFactory, MembershipFactory, OrganiserFactory, UserFactory
@@ -27,25 +25,6 @@ def organiser_user(organiser):
 def organiser_client(client, organiser_user):
     client.force_login(organiser_user)
     return client
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    # The system's Chromium: Playwright's own browser download is not used.
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    return {
-        **browser_type_launch_args,
-        "executable_path": executable,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
 
 
 @pytest.fixture

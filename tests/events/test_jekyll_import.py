@@ -397,3 +397,87 @@ def test_import_unreadable_page_reported_with_reason(organiser, tmp_path, conten
 
     assert err == f"{page}: not imported: {reason}.\n"
     assert summary_line(out) == "0 created, 0 updated, 0 unchanged, 1 failed."
+
+
+def test_import_publish_publishes_drafts_an_earlier_import_made(organiser, tmp_path):
+    page = tmp_path / "2030-05-04-workshop.md"
+    page.write_text("---\ntitle: Workshop\ndate: 2030-05-04\n---\nAn afternoon.\n")
+    run_import(page)
+
+    out, err = run_import(page, "--publish")
+
+    assert err == ""
+    assert out.splitlines() == [
+        f"{page}: updated /events/workshop/ (Published)",
+        "  Needs review: No time and venue found in the text: imported as an all-day event.",
+        "0 created, 1 updated, 0 unchanged, 0 failed.",
+    ]
+    assert Event.objects.get().status == Event.Status.PUBLISHED
+
+
+def test_import_publish_of_changed_page_publishes_its_draft(organiser, tmp_path):
+    page = tmp_path / SEED.name
+    shutil.copy(SEED, page)
+    run_import(page)
+    page.write_text(SEED.read_text().replace("10:00am", "11:00am"), encoding="utf-8")
+
+    out, _err = run_import(page, "--publish")
+
+    assert summary_line(out) == "0 created, 1 updated, 0 unchanged, 0 failed."
+    event = Event.objects.get()
+    assert (event.status, event.starts_at) == (
+        Event.Status.PUBLISHED,
+        datetime(2025, 10, 6, 11, 0, tzinfo=MADRID),
+    )
+
+
+def test_import_publish_leaves_cancelled_and_published_events_alone(organiser, tmp_path):
+    cancelled, published = tmp_path / "2030-05-04-workshop.md", tmp_path / "2030-06-01-talk.md"
+    cancelled.write_text("---\ntitle: Workshop\ndate: 2030-05-04\n---\nAn afternoon.\n")
+    published.write_text("---\ntitle: Talk\ndate: 2030-06-01\n---\nAn evening.\n")
+    run_import(tmp_path)
+    Event.objects.filter(slug="workshop").update(status=Event.Status.CANCELLED)
+    Event.objects.filter(slug="talk").update(status=Event.Status.PUBLISHED)
+
+    out, err = run_import(tmp_path, "--publish")
+
+    assert (out, err) == ("0 created, 0 updated, 2 unchanged, 0 failed.\n", "")
+    assert dict(Event.objects.values_list("slug", "status")) == {
+        "workshop": Event.Status.CANCELLED,
+        "talk": Event.Status.PUBLISHED,
+    }
+
+
+INVALID_MAP_PAGE = (
+    "---\ntitle: Workshop\ndate: 2030-05-04\ntopics: Data rights\n---\nAn afternoon.\n\n"
+    "4th May 2030 - 10:00am - 12:00pm - [Town Hall (Bilbao)](https://town-hall), Spain\n"
+)
+
+
+def test_import_event_failing_validation_reported_and_the_rest_imported(organiser, tmp_path):
+    shutil.copy(SEED, tmp_path / SEED.name)
+    page = tmp_path / "2030-05-04-workshop.md"
+    page.write_text(INVALID_MAP_PAGE)
+
+    out, err = run_import(tmp_path)
+
+    assert err == f"{page}: not imported: map link: Enter a valid URL.\n"
+    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 1 failed."
+    assert list(Event.objects.values_list("source_file", flat=True)) == [SEED.name]
+    # The failed page's topic is not left behind either.
+    assert list(Topic.objects.values_list("name", flat=True)) == ["People and Participation"]
+
+
+def test_import_update_failing_validation_keeps_the_event_as_it_was(organiser, tmp_path):
+    page = tmp_path / "2030-05-04-workshop.md"
+    page.write_text("---\ntitle: Workshop\ndate: 2030-05-04\n---\nAn afternoon.\n")
+    run_import(page)
+    before = Event.objects.values().get()
+    page.write_text(INVALID_MAP_PAGE.replace("Workshop", "Workshop renamed"))
+
+    out, err = run_import(page, "--publish")
+
+    assert err == f"{page}: not imported: map link: Enter a valid URL.\n"
+    assert summary_line(out) == "0 created, 0 updated, 0 unchanged, 1 failed."
+    assert Event.objects.values().get() == before
+    assert Topic.objects.count() == 0

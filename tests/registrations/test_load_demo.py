@@ -1,4 +1,6 @@
+import hashlib
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -10,6 +12,13 @@ from events.models import Event
 from registrations.models import Question, Registration
 
 pytestmark = pytest.mark.django_db
+
+SEED = (
+    Path(__file__).resolve().parents[2]
+    / "events"
+    / "demo"
+    / "2025-10-06-ogp-ai-procurement-public-participation.md"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -68,6 +77,47 @@ def test_load_demo_twice_changes_nothing():
 
     assert (Event.objects.count(), Registration.objects.count(), Question.objects.count()) == counts
     assert counts == (3, 2, 2)
+
+
+def test_load_demo_seed_event_read_by_the_website_page_parser():
+    load_demo()
+
+    seed = Event.objects.get(slug="open-government-ai-procurement-public-participation")
+    # Fields the parser reads from the page's front matter and text.
+    assert (seed.image, seed.contact_name, seed.category, seed.map_url) == (
+        "OGP_Logo_RGB.png",
+        "Tim Davies",
+        "organising",
+        "https://www.nh-hotels.com/en/hotel/nh-canciller-ayala-vitoria",
+    )
+    assert list(seed.topics.values_list("name", flat=True)) == ["People and Participation"]
+    assert (seed.source_file, seed.source_hash) == (
+        f"demo/{SEED.name}",
+        hashlib.sha256(SEED.read_bytes()).hexdigest(),
+    )
+    assert (seed.external_registration_url, seed.needs_review, seed.capacity) == ("", False, 40)
+    assert seed.description.startswith("Join us for this fringe event of the [OGP Global Summit]")
+    assert seed.description.endswith(
+        "as a fringe event of the [Open Government Partnership Global Summit]"
+        "(https://spain.ogpsummit.org/)."
+    )
+
+
+def test_load_demo_then_website_import_keeps_both_events():
+    load_demo()
+
+    output = io.StringIO()
+    call_command(
+        "import_jekyll_events", str(SEED), "--organiser", "connected-by-data", stdout=output
+    )
+
+    assert output.getvalue().splitlines()[-1] == "1 created, 0 updated, 0 unchanged, 0 failed."
+    assert sorted(
+        Event.objects.filter(source_file__endswith=SEED.name).values_list("slug", flat=True)
+    ) == [
+        "ogp-ai-procurement-public-participation",
+        "open-government-ai-procurement-public-participation",
+    ]
 
 
 def _places(event):

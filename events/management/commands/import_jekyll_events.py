@@ -1,4 +1,5 @@
-"""Import event pages of the organisation's Jekyll website into Turnout."""
+"""Import event pages of the organisation's Jekyll website into Turnout: read each page, then
+import it through `events.services`, and say what happened."""
 
 from collections import Counter
 
@@ -7,18 +8,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events import jekyll
+from events import jekyll, services
 from events.models import Organiser
 
 OUTCOME_LABELS = {
-    jekyll.Outcome.CREATED: gettext_lazy("created"),
-    jekyll.Outcome.UPDATED: gettext_lazy("updated"),
-    jekyll.Outcome.UNCHANGED: gettext_lazy("unchanged"),
+    services.Outcome.CREATED: gettext_lazy("created"),
+    services.Outcome.UPDATED: gettext_lazy("updated"),
+    services.Outcome.UNCHANGED: gettext_lazy("unchanged"),
 }
 DRY_RUN_LABELS = {
-    jekyll.Outcome.CREATED: gettext_lazy("would be created"),
-    jekyll.Outcome.UPDATED: gettext_lazy("would be updated"),
-    jekyll.Outcome.UNCHANGED: gettext_lazy("unchanged"),
+    services.Outcome.CREATED: gettext_lazy("would be created"),
+    services.Outcome.UPDATED: gettext_lazy("would be updated"),
+    services.Outcome.UNCHANGED: gettext_lazy("unchanged"),
 }
 
 
@@ -69,9 +70,9 @@ class Command(BaseCommand):
         summary = _(
             "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(failed)d failed."
         ) % {
-            "created": counts[jekyll.Outcome.CREATED],
-            "updated": counts[jekyll.Outcome.UPDATED],
-            "unchanged": counts[jekyll.Outcome.UNCHANGED],
+            "created": counts[services.Outcome.CREATED],
+            "updated": counts[services.Outcome.UPDATED],
+            "unchanged": counts[services.Outcome.UNCHANGED],
             "failed": counts["failed"],
         }
         if dry_run:
@@ -107,13 +108,13 @@ class Command(BaseCommand):
     def import_file(self, path, *, organiser: Organiser, publish: bool) -> str:
         try:
             page = jekyll.read_page(path)
-            outcome, event = jekyll.import_page(page=page, organiser=organiser, publish=publish)
+            outcome, event = services.import_page(page=page, organiser=organiser, publish=publish)
         except jekyll.PageError as error:
             self.stderr.write(
                 _("%(file)s: not imported: %(reason)s.") % {"file": path, "reason": error}
             )
             return "failed"
-        if outcome == jekyll.Outcome.UNCHANGED and self.verbosity < 2:
+        if outcome == services.Outcome.UNCHANGED and self.verbosity < 2:
             return outcome
         self.stdout.write(
             _("%(file)s: %(outcome)s %(url)s (%(status)s)")
@@ -124,7 +125,7 @@ class Command(BaseCommand):
                 "status": event.get_status_display(),
             }
         )
-        if outcome != jekyll.Outcome.UNCHANGED:
+        if outcome != services.Outcome.UNCHANGED:
             self.report_notes(page)
         return outcome
 

@@ -1,18 +1,19 @@
 """Demo data for a first look: an open event (from a real event page), a past one and a full one."""
 
-import re
-from datetime import datetime, time, timedelta
+import dataclasses
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import frontmatter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Event, Membership, Organiser, Topic
+from events import jekyll, page_text
+from events import services as event_services
+from events.models import Event, Membership, Organiser
 from registrations import services
 from registrations.models import Question, Registration
 
@@ -35,12 +36,21 @@ PARTNERS = [
 ]
 
 
-def split_seed(text: str) -> tuple[str, str]:
-    """The seed's summary (before <!--more-->) and its description without the when/where box."""
-    summary, _more, rest = text.partition("<!--more-->")
-    # The quoted when/where/"Register here" lines are replaced by the event page's own.
-    body = "\n".join(line for line in rest.splitlines() if not line.startswith(">")).strip()
-    return summary.strip(), re.sub(r"\n{3,}", "\n\n", body)
+def demo_page(page: jekyll.Page, *, day: date) -> jekyll.Page:
+    """The seed page as the demo's open event: on ``day``, with registration in Turnout."""
+    return dataclasses.replace(
+        page,
+        # Kept apart from the website's own page, should the website be imported too.
+        source_file=f"demo/{page.source_file}",
+        slug="open-government-ai-procurement-public-participation",
+        first_day=day,
+        last_day=day,
+        # The quoted when/where/"Register here" lines are replaced by the event page's own.
+        description=page_text.without_quotes(page.description),
+        venue_address="Calle Ramón y Cajal 5, 01007 Vitoria-Gasteiz, Spain",
+        external_registration_url="",
+        registration_links=[],
+    )
 
 
 def local(day, hour: int, minute: int, tz: str) -> datetime:
@@ -74,33 +84,13 @@ class Command(BaseCommand):
             )[0]
             for name, slug, website in PARTNERS
         ]
-        topic, _created = Topic.objects.get_or_create(
-            slug="people-and-participation", defaults={"name": "People and Participation"}
-        )
-
         today = timezone.localdate()
-        post = frontmatter.load(SEED)
-        summary, description = split_seed(post.content)
-        seed_day = today + timedelta(days=45)
-        seed, created = Event.objects.get_or_create(
-            slug="open-government-ai-procurement-public-participation",
-            defaults={
-                "title": post["title"],
-                "summary": summary,
-                "description": description,
-                "timezone": "Europe/Madrid",
-                "starts_at": local(seed_day, 10, 0, "Europe/Madrid"),
-                "ends_at": local(seed_day, 12, 30, "Europe/Madrid"),
-                "venue_name": "NH Canciller Ayala Vitoria",
-                "venue_address": "Calle Ramón y Cajal 5, 01007 Vitoria-Gasteiz, Spain",
-                "map_url": "https://www.nh-hotels.com/en/hotel/nh-canciller-ayala-vitoria",
-                "capacity": 40,
-                "status": Event.Status.PUBLISHED,
-                "organiser": lead,
-            },
-        )
+        page = demo_page(jekyll.read_page(SEED), day=today + timedelta(days=45))
+        outcome, seed = event_services.import_page(page=page, organiser=lead, publish=True)
+        if outcome == event_services.Outcome.CREATED:
+            seed.capacity = 40
+            seed.save(update_fields=["capacity"])
         seed.co_organisers.set(partners)
-        seed.topics.add(topic)
         # Questions of the kind the organisation asked in its Google Form.
         Question.objects.get_or_create(
             event=seed,

@@ -1,7 +1,6 @@
 import zoneinfo
 from datetime import datetime, timedelta
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,114 +8,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-
-def timezone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
-
-
-def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a known timezone."), params={"value": value})
-
-
-class TimezoneField(models.CharField):
-    """An IANA timezone name. The list to choose from follows the installed tz database,
-    so it is given to the form, not stored in migrations."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 64)
-        super().__init__(*args, **kwargs)
-        self.validators.append(validate_timezone)
-
-    def formfield(self, **kwargs):
-        # A list, whatever text widget the admin suggests for a CharField.
-        return forms.TypedChoiceField(
-            choices=timezone_choices,
-            required=not self.blank,
-            label=capfirst(self.verbose_name),
-            help_text=self.help_text,
-            initial=self.get_default(),
-        )
-
-
-class OrganiserQuerySet(models.QuerySet):
-    def working_with(self, user):
-        """The user's organisations and those that lead or co-organise an event with one of
-        them; superusers work with all."""
-        if user.is_superuser:
-            return self
-        own = Membership.objects.filter(user=user).values("organiser_id")
-        shared = Event.objects.filter(Q(organiser__in=own) | Q(co_organisers__in=own)).values("pk")
-        leads = Event.objects.filter(pk__in=shared).values("organiser_id")
-        partners = Event.co_organisers.through.objects.filter(event__in=shared).values(
-            "organiser_id"
-        )
-        return self.filter(Q(pk__in=own) | Q(pk__in=leads) | Q(pk__in=partners))
-
-
-class Organiser(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), unique=True)
-    website = models.URLField(_("website"), blank=True)
-    contact_email = models.EmailField(
-        _("contact email"), blank=True, help_text=_("Shown to attendees who have questions.")
-    )
-    timezone = TimezoneField(
-        _("timezone"),
-        default=settings.TIME_ZONE,
-        help_text=_("The default timezone of this organiser's new events."),
-    )
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="organisers", blank=True
-    )
-
-    objects = OrganiserQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("organiser")
-        verbose_name_plural = _("organisers")
-
-    def __str__(self):
-        return self.name
-
-
-class Membership(models.Model):
-    class Role(models.TextChoices):
-        MANAGER = "manager", _("Manager: edits events and attendees")
-        VIEWER = "viewer", _("Viewer: sees events and exports attendees")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    organiser = models.ForeignKey(Organiser, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)
-
-    class Meta:
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organiser"], name="one_membership_per_user"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.organiser} ({self.get_role_display()})"
-
-
-class Topic(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), unique=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
-
-    def __str__(self):
-        return self.name
+from .fields import TimezoneField
+from .organisers import Membership, Organiser, Topic
 
 
 class EventQuerySet(models.QuerySet):

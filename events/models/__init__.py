@@ -1,0 +1,22 @@
+"""Organisers, their members, topics and events.
+
+The models live in one module per subject; everything is importable from ``events.models``,
+where migrations also find ``TimezoneField``.
+"""
+
+from .events import Event, EventQuerySet
+from .fields import TimezoneField, timezone_choices, timezone_names, validate_timezone
+from .organisers import Membership, Organiser, OrganiserQuerySet, Topic
+
+__all__ = [
+    "Event",
+    "EventQuerySet",
+    "Membership",
+    "Organiser",
+    "OrganiserQuerySet",
+    "Topic",
+    "TimezoneField",
+    "timezone_choices",
+    "timezone_names",
+    "validate_timezone",
+]

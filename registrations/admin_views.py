@@ -25,7 +25,6 @@ from .exports import AttendeeExport, attendees_csv_response, attendees_xlsx_resp
 from .forms import ExportForm, WalkInForm
 from .models import Registration
 
-Status = Registration.Status
 CHECKIN_LIST_LIMIT = 100
 
 
@@ -127,14 +126,6 @@ def catering(request, event: Event, admin_context):
 # Check-in at the door
 
 
-def checkin_counts(event: Event) -> dict[str, int]:
-    confirmed = Q(status=Status.CONFIRMED)
-    return Registration.objects.filter(event=event).aggregate(
-        confirmed=Count("pk", filter=confirmed),
-        checked_in=Count("pk", filter=confirmed & Q(checked_in_at__isnull=False)),
-    )
-
-
 def _search(event: Event, query: str):
     registrations = Registration.objects.filter(event=event)
     for word in query.split():
@@ -155,7 +146,7 @@ def _checkin_page(request, event: Event, *, walk_in_form=None, status=200):
             "query": query,
             "registrations": found[:CHECKIN_LIST_LIMIT],
             "more": len(found) > CHECKIN_LIST_LIMIT,
-            "counts": checkin_counts(event),
+            "counts": Registration.objects.filter(event=event).counts(),
             "walk_in_form": walk_in_form or WalkInForm(),
             "here": _list_url(event, query),
         },
@@ -205,7 +196,7 @@ def checkin_entry(request, event: Event, admin_context, registration_id: int):
         {
             "event": event,
             "registration": registration,
-            "counts": checkin_counts(event),
+            "counts": Registration.objects.filter(event=event).counts(),
             "here": request.get_full_path(),
         },
     )
@@ -300,13 +291,7 @@ def registrations_chart(days: list[tuple[date, int]]) -> dict:
 
 
 def dashboard(request, event: Event, admin_context):
-    confirmed = Q(status=Status.CONFIRMED)
-    counts = Registration.objects.filter(event=event).aggregate(
-        confirmed=Count("pk", filter=confirmed),
-        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
-        cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
-        checked_in=Count("pk", filter=confirmed & Q(checked_in_at__isnull=False)),
-    )
+    counts = Registration.objects.filter(event=event).counts()
     capacity_used = None
     if event.capacity is not None:
         # An event with no places at all is full.

@@ -34,7 +34,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Cast, Lower
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,14 +42,15 @@ from django.utils.translation import gettext_lazy
 from events.models import Event
 
 from . import emails, tasks
+from .availability import refusal_message
 from .models import (
     Answer,
     LinkRequest,
+    OrganiserMessage,
     OutboundEmail,
     Question,
     Registration,
     new_token,
-    registration_counts,
 )
 
 State = Event.RegistrationState
@@ -84,25 +85,8 @@ class AlreadyRegistered(RegistrationError):
         )
 
 
-def refusal_message(event: Event, state: str, now: datetime | None = None) -> str:
-    """Why nobody can register for ``event`` in ``state``; shown on the event page and the form."""
-    now = now or timezone.now()
-    if state == State.CANCELLED:
-        return _("This event was cancelled.")
-    if state == State.EXTERNAL:
-        return _("Registration for this event is handled on another site.")
-    if state == State.NOT_YET_OPEN:
-        opens = timezone.localtime(event.registration_opens_at, event.tzinfo)
-        return _("Registration is not open yet. It opens on %(date)s.") % {
-            "date": formats.date_format(opens, "DATETIME_FORMAT")
-        }
-    if state == State.FULL:
-        return _("This event is full.")
-    if event.status != Event.Status.PUBLISHED:
-        return _("This event is not open for registration.")
-    if event.starts_at <= now:
-        return _("This event has already started, so registration is closed.")
-    return _("Registration for this event is closed.")
+def _confirmed_count(event: Event) -> int:
+    return Registration.objects.filter(event=event).counts()["confirmed"]
 
 
 def _locked_event(event: Event) -> Event:
@@ -208,7 +192,7 @@ def _claim_place(
     """
     event = _locked_event(registration.event)
     _release_expired_holds(event, now=now)
-    counts = registration_counts(event)
+    counts = Registration.objects.filter(event=event).counts()
     state = event.registration_state(
         confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
     )
@@ -368,7 +352,7 @@ def _promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
     if event.capacity is None:
         free = None
     else:
-        free = event.capacity - registration_counts(event)["confirmed"]
+        free = event.capacity - _confirmed_count(event)
         if free <= 0:
             return []
     if event.status != Event.Status.PUBLISHED or event.is_past(now):
@@ -423,7 +407,7 @@ def promote(*, registration: Registration, allow_over_capacity: bool = False) ->
             _("%(name)s is not on the waiting list.") % {"name": registration.name},
             code="not_waitlisted",
         )
-    full = event.capacity is not None and registration_counts(event)["confirmed"] >= event.capacity
+    full = event.capacity is not None and _confirmed_count(event) >= event.capacity
     if full and not allow_over_capacity:
         raise RegistrationRefused(
             _("The event is full: a place for %(name)s would put it over capacity.")
@@ -703,7 +687,7 @@ def _admit_walk_in(
         raise RegistrationRefused(_("This event was cancelled."), code="cancelled")
     if active_registration_for(event, registration.email) is not None:
         raise refusal
-    confirmed = registration_counts(event)["confirmed"]
+    confirmed = _confirmed_count(event)
     if not allow_over_capacity and event.capacity is not None and confirmed >= event.capacity:
         raise RegistrationRefused(
             _(
@@ -718,3 +702,59 @@ def _admit_walk_in(
     # Their personal link and calendar invitation, as for anyone who registers.
     tasks.enqueue_delivery(emails.queue_registration_email(registration))
     return registration
+
+
+# What organisers do to an event and its attendees from the admin, which only calls these.
+
+
+@dataclass
+class EventChanged:
+    """What saving an organiser's change of an event did to its registrations."""
+
+    notified: int  # people told about the change by email
+    promoted: list[Registration]  # people moved up from the waiting list into freed places
+
+
+# A change of these may free places, or let the waiting list move up again.
+PLACE_FIELDS = {"capacity", "waitlist_enabled", "status"}
+
+
+@transaction.atomic
+def change_event(
+    *, event: Event, changed_fields: list[str], now: datetime | None = None
+) -> EventChanged:
+    """Save an organiser's change of ``event``: tell its attendees when the time or place
+    changed or the event was cancelled, and give places that the change freed to the
+    waiting list."""
+    event.save()
+    stored = emails.queue_event_change_emails(event=event, changed_fields=changed_fields)
+    tasks.enqueue_delivery(*stored)
+    promoted = []
+    if PLACE_FIELDS & set(changed_fields):
+        promoted = fill_free_places(event=event, now=now)
+    return EventChanged(notified=len(stored), promoted=promoted)
+
+
+@transaction.atomic
+def send_organiser_message(
+    *, event: Event, subject: str, body: str, include_waitlisted: bool, sent_by
+) -> OrganiserMessage:
+    """Email the organisers' message to the event's attendees (and the waiting list, if
+    asked), not to addresses nobody has confirmed; the message is recorded as sent."""
+    message, stored = emails.queue_organiser_message(
+        event=event,
+        subject=subject,
+        body=body,
+        include_waitlisted=include_waitlisted,
+        sent_by=sent_by,
+    )
+    tasks.enqueue_delivery(*stored)
+    return message
+
+
+def queue_reminders(*, now: datetime | None = None) -> int:
+    """Queue a reminder to each confirmed attendee of the events starting within
+    REMINDER_HOURS_BEFORE hours, once per attendee: safe to run often, and twice at the same
+    time. Each reminder is stored and queued in a transaction of its own. Returns how many
+    were queued."""
+    return len(emails.queue_reminders(now, then=tasks.enqueue_delivery))

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.network import client_address as _client_address
+from events import views as event_views
 from events.models import Event
-from events.views import get_visible_event, registration_summary
 
 from . import services
+from .availability import registration_summary, summaries
 from .forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm, RegistrationForm
-from .models import Registration, registration_counts
+from .models import Registration
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
@@ -45,6 +46,45 @@ def personal_page(view):
         return response
 
     return answer
+
+
+# The public event pages, with what registration allows: served in place of events' own.
+
+
+class EventListView(event_views.EventListView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        upcoming = context["upcoming"]
+        by_event = summaries(upcoming, context["now"])
+        for event in upcoming:
+            event.availability = by_event[event.pk]
+        return context
+
+
+class EventDetailView(event_views.EventDetailView):
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "availability": registration_summary(self.object),
+        }
+
+
+class EventStatusView(event_views.EventStatusView):
+    def get_data(self, event: Event) -> dict:
+        summary = registration_summary(event)
+        return {
+            **super().get_data(event),
+            "confirmed": summary["confirmed"],
+            "places_left": summary["places_left"],
+            "waitlisted": summary["waitlisted"],
+            "registration": summary["state"],
+        }
+
+
+def get_visible_event(request, slug: str) -> Event:
+    return get_object_or_404(
+        Event.objects.visible_to(request.user).select_related("organiser"), slug=slug
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,7 +122,7 @@ def register(request, slug):
                     # The personal link would prove nothing here: it goes to the address.
                     return redirect("registrations:check_email", slug=event.slug)
                 return redirect("registrations:done", token=registration.token)
-    summary = registration_summary(event, registration_counts(event))
+    summary = registration_summary(event)
     status = 200
     if limited:
         status = 429
@@ -93,7 +133,7 @@ def register(request, slug):
     return render(
         request,
         "registrations/register.html",
-        {"event": event, "form": form, "registration": summary},
+        {"event": event, "form": form, "availability": summary},
         status=status,
     )
 
@@ -148,7 +188,6 @@ def confirm(request, token):
             return redirect(registration.personal_path)
     elif registration.hold_expires_at <= timezone.now():
         refusal = services.HOLD_EXPIRED_MESSAGE
-    summary = registration_summary(registration.event, registration_counts(registration.event))
     return render(
         request,
         "registrations/confirm.html",
@@ -156,7 +195,7 @@ def confirm(request, token):
             "attendee": registration,
             "event": registration.event,
             "refusal": refusal,
-            "registration": summary,
+            "availability": registration_summary(registration.event),
         },
         status=410 if refusal else 200,
     )
@@ -239,9 +278,7 @@ def manage(request, token):
             "form": form,
             "waitlist_position": _waitlist_position(registration),
             "checkin_qr": _checkin_qr(request, registration),
-            "registration": registration_summary(
-                registration.event, registration_counts(registration.event)
-            ),
+            "availability": registration_summary(registration.event),
         },
         status=400 if form.errors else 200,
     )

@@ -37,6 +37,15 @@ class EventQuerySet(models.QuerySet):
         due = [event.pk for event in ended if event.personal_data_deleted_at <= now]
         return self.filter(pk__in=due)
 
+    def visible_to(self, user):
+        """What ``user`` may open on the public site: published and cancelled events, and for
+        organisers also the drafts of their own organisations, to preview them."""
+        events = self.listed()
+        if user.is_authenticated and user.is_staff:
+            own = Event.objects.organised_by_member(user).values("pk")
+            events = events | self.filter(pk__in=own)
+        return events
+
     def organised_by_member(self, user, roles=None):
         """Events whose lead or co-organiser has ``user`` as a member; superusers see all."""
         if user.is_superuser:

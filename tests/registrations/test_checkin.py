@@ -188,7 +188,12 @@ def test_checkin_page_lists_people_by_name_with_counts(organiser_client, event):
 
     assert response.status_code == 200
     assert [r.name for r in response.context["registrations"]] == ["Ada", "Waiting", "Zed"]
-    assert response.context["counts"] == {"confirmed": 2, "checked_in": 1}
+    assert response.context["counts"] == {
+        "confirmed": 2,
+        "waitlisted": 1,
+        "cancelled": 0,
+        "checked_in": 1,
+    }
     html = response.content.decode()
     assert '<strong data-count="checked-in">1</strong> / <span data-count="confirmed">2</span>' in (
         html

@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from registrations import services
-from registrations.models import OutboundEmail, Registration
+from registrations.models import OutboundEmail, Registration, RegistrationQuerySet
 from tests.factories import EventFactory, RegistrationFactory
 from tests.registrations.burst import burst, registration_form
 
@@ -32,14 +32,14 @@ Status = Registration.Status
 @pytest.fixture
 def slow_count(monkeypatch):
     """Widen the gap between counting places and inserting, as a loaded server would."""
-    count = services.registration_counts
+    count = RegistrationQuerySet.counts
 
-    def slowly(event):
-        result = count(event)
+    def slowly(registrations):
+        result = count(registrations)
         time.sleep(0.05)
         return result
 
-    monkeypatch.setattr(services, "registration_counts", slowly)
+    monkeypatch.setattr(RegistrationQuerySet, "counts", slowly)
 
 
 def statuses(event):

@@ -120,7 +120,7 @@ def form_data(**extra):
 
 
 def register_url(event):
-    return reverse("events:register", args=[event.slug])
+    return reverse("registrations:register", args=[event.slug])
 
 
 def controls_named(html, name):

@@ -29,7 +29,7 @@ def form_data(**overrides):
 
 
 def register_url(event):
-    return reverse("events:register", args=[event.slug])
+    return reverse("registrations:register", args=[event.slug])
 
 
 def test_register_form_shows_fields(client, event):
@@ -369,3 +369,31 @@ def test_register_limit_counts_the_address_the_proxy_saw(client, event, settings
     )
 
     assert (first.status_code, second.status_code, third.status_code) == (302, 302, 429)
+
+
+def test_erase_page_asks_before_deleting(client, event):
+    registration = RegistrationFactory(event=event)
+
+    response = client.get(reverse("registrations:erase", args=[registration.token]))
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "registrations/erase.html"
+    html = response.content.decode()
+    assert "Delete your data?" in html
+    assert "Yes, delete my data" in html
+    assert "Your place is cancelled as well." in html
+    assert Registration.objects.filter(pk=registration.pk).count() == 1
+
+
+def test_erase_page_post_deletes_and_frees_the_place(client, event):
+    Event.objects.filter(pk=event.pk).update(capacity=1)
+    registration = RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status="waitlisted")
+
+    response = client.post(reverse("registrations:erase", args=[registration.token]))
+
+    assert response.status_code == 302
+    assert response["Location"] == event.get_absolute_url()
+    assert list(Registration.objects.filter(event=event).values_list("pk", "status")) == [
+        (waiting.pk, "confirmed")
+    ]

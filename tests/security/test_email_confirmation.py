@@ -48,7 +48,7 @@ def form_data(**changes):
 
 
 def register_url(event):
-    return reverse("events:register", args=[event.slug])
+    return reverse("registrations:register", args=[event.slug])
 
 
 def check_email_url(event):
@@ -515,7 +515,7 @@ def test_reminders_messages_and_changes_not_sent_to_held_places(confirming):
     Registration.objects.update(created_at=timezone.now() - timedelta(days=3))
     due = emails.reminder_due()
     confirming.refresh_from_db()
-    changed = emails.queue_event_change_emails(event=confirming, changed_fields=["starts_at"])
+    changed = services.change_event(event=confirming, changed_fields=["starts_at"]).notified
 
     assert [r.email for r in recipients] == ["confirmed@example.org"]
     assert [r.email for r in due] == ["confirmed@example.org"]

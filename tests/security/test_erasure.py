@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from events.models import Event
-from registrations import emails, services, tasks
+from registrations import services
 from registrations.delivery import RETRY_DELAYS
 from registrations.models import LinkRequest, OutboundEmail, Registration
 from tests.factories import EventFactory, QuestionFactory, RegistrationFactory
@@ -31,7 +31,7 @@ def register_through_form(
     client, event, question, *, name=NAME, email=ADDRESS, key="first", answer=ANSWER
 ):
     response = client.post(
-        reverse("events:register", args=[event.slug]),
+        reverse("registrations:register", args=[event.slug]),
         {
             "name": name,
             "email": email,
@@ -112,10 +112,9 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(
     run_worker()
     client.post(reverse("registrations:lost_link"), {"email": ADDRESS.upper()})
     # An organisers' message not sent yet.
-    _message, stored = emails.queue_organiser_message(
+    services.send_organiser_message(
         event=event, subject="Room", body="Room 2.", include_waitlisted=True, sent_by=None
     )
-    tasks.enqueue_delivery(*stored)
     secrets = person_secrets(earlier, registration)
     before = database_text()
     assert {"registrations_registration", "registrations_outboundemail"} <= set(
@@ -159,10 +158,9 @@ def test_erasure_leaves_no_email_queued(client, event):
     # Nothing has been sent yet: their confirmation, an organisers' message and the answer
     # to a request for their links are all waiting for the worker.
     registration = services.register(event=event, name=NAME, email=ADDRESS)
-    _message, stored = emails.queue_organiser_message(
+    services.send_organiser_message(
         event=event, subject="Room", body="Room 2.", include_waitlisted=True, sent_by=None
     )
-    tasks.enqueue_delivery(*stored)
     client.post(reverse("registrations:lost_link"), {"email": ADDRESS})
     queued_before = (OutboundEmail.objects.queued().count(), LinkRequest.objects.count())
 

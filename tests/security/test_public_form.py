@@ -46,7 +46,7 @@ def assert_only_escaped(html, question):
 def test_public_form_question_text_escaped(client, event, kind):
     question = hostile_question(event, kind)
 
-    response = client.get(reverse("events:register", args=[event.slug]))
+    response = client.get(reverse("registrations:register", args=[event.slug]))
 
     assert response.status_code == 200
     assert_only_escaped(response.content.decode(), question)
@@ -67,7 +67,7 @@ def test_public_form_choice_with_markup_still_accepted_as_typed(client, event):
     question = hostile_question(event, Question.Kind.RADIO)
 
     response = client.post(
-        reverse("events:register", args=[event.slug]),
+        reverse("registrations:register", args=[event.slug]),
         {
             "name": "Ada Lovelace",
             "email": "ada@example.org",
@@ -180,7 +180,9 @@ def register_data(**changes):
 
 @pytest.mark.parametrize("name", LINK_NAMES + MARKUP_NAMES)
 def test_register_name_with_link_or_markup_refused_next_to_it(client, event, name):
-    response = client.post(reverse("events:register", args=[event.slug]), register_data(name=name))
+    response = client.post(
+        reverse("registrations:register", args=[event.slug]), register_data(name=name)
+    )
 
     assert response.status_code == 400
     assert response.context["form"].errors == {"name": name_errors(name)}
@@ -190,7 +192,9 @@ def test_register_name_with_link_or_markup_refused_next_to_it(client, event, nam
 
 @pytest.mark.parametrize("name", REAL_NAMES)
 def test_register_real_names_accepted(client, event, name):
-    response = client.post(reverse("events:register", args=[event.slug]), register_data(name=name))
+    response = client.post(
+        reverse("registrations:register", args=[event.slug]), register_data(name=name)
+    )
 
     assert response.status_code == 302
     assert Registration.objects.get().name == name

@@ -55,7 +55,7 @@ def public_urls(event, registration):
         reverse("events:ics", args=[event.slug]),
         reverse("events_ics"),
         reverse("events:feed_rss"),
-        reverse("events:register", args=[event.slug]),
+        reverse("registrations:register", args=[event.slug]),
         registration.personal_path,
         reverse("registrations:done", args=[registration.token]),
         reverse("registrations:cancel", args=[registration.token]),
@@ -94,7 +94,7 @@ def test_public_posts_null_character_in_query_string_bad_request(client, event, 
     registration = RegistrationFactory(event=event)
 
     responses = [
-        client.post(f"{reverse('events:register', args=[event.slug])}?{query}", {}),
+        client.post(f"{reverse('registrations:register', args=[event.slug])}?{query}", {}),
         client.post(f"{registration.personal_path}?{query}", {}),
         client.post(f"{reverse('registrations:lost_link')}?{query}", {}),
     ]
@@ -140,7 +140,7 @@ def test_register_null_character_in_a_field_refused_next_to_it(client, event, fi
     data = register_data()
     data[field] = data.get(field, "") + NUL + "x"
 
-    response = client.post(reverse("events:register", args=[event.slug]), data)
+    response = client.post(reverse("registrations:register", args=[event.slug]), data)
 
     form = response.context["form"]
     assert response.status_code == 400
@@ -157,7 +157,7 @@ def test_register_null_character_in_an_answer_refused_next_to_it(client, event, 
     question = QuestionFactory(event=event, kind=kind, options=options)
 
     response = client.post(
-        reverse("events:register", args=[event.slug]),
+        reverse("registrations:register", args=[event.slug]),
         register_data(**{question.field_name: f"Morning{NUL}"}),
     )
 

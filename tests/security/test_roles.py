@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Membership, Organiser
-from registrations import emails
+from registrations import emails, services
 from registrations.models import OrganiserMessage, OutboundEmail, Question, Registration
 from tests.admin_forms import event_change_data
 from tests.factories import (
@@ -752,10 +752,10 @@ def records(event, other_event, people):
     theirs = RegistrationFactory(event=other_event, email="theirs@example.org")
     emails.queue_registration_email(ours)
     emails.queue_registration_email(theirs)
-    emails.queue_organiser_message(
+    services.send_organiser_message(
         event=event, subject="Lead news", body="Hi", include_waitlisted=False, sent_by=None
     )
-    emails.queue_organiser_message(
+    services.send_organiser_message(
         event=other_event, subject="Other news", body="Hi", include_waitlisted=False, sent_by=None
     )
     for registration in (ours, theirs):

@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from events.permissions import OrganiserScopedAdmin, can_manage, is_member
-
-from . import services
-from .forms import DETAIL_FIELDS, no_control_characters
-from .models import Answer, OrganiserMessage, OutboundEmail, Question, Registration
+from registrations import services
+from registrations.forms import DETAIL_FIELDS, no_control_characters
+from registrations.models import Answer, OrganiserMessage, OutboundEmail, Question, Registration
 
 Status = Registration.Status
 

@@ -1,0 +1,76 @@
+"""What the public pages say about places: open, waiting list, full, closed, and why.
+
+``events`` knows nothing of registrations: no module of it imports one of ``registrations``,
+not even this one. Its event list, event page and ``status.json`` show an event as it is;
+``registrations`` serves the same pages at the same addresses and names (see
+``registrations/urls.py``) through subclasses of those views that add what this module says,
+in the template context as ``availability``. Registrations' admin extends the event admin the
+same way. So the dependency runs one way, and a newcomer finds every rule about places in
+``registrations``: this module for what the pages say, ``services`` for what changes.
+"""
+
+from datetime import datetime
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from events.models import Event
+
+from .models import NO_REGISTRATIONS, Registration
+
+State = Event.RegistrationState
+
+
+def refusal_message(event: Event, state: str, now: datetime | None = None) -> str:
+    """Why nobody can register for ``event`` in ``state``; shown on the event page and the form."""
+    now = now or timezone.now()
+    if state == State.CANCELLED:
+        return _("This event was cancelled.")
+    if state == State.EXTERNAL:
+        return _("Registration for this event is handled on another site.")
+    if state == State.NOT_YET_OPEN:
+        opens = timezone.localtime(event.registration_opens_at, event.tzinfo)
+        return _("Registration is not open yet. It opens on %(date)s.") % {
+            "date": formats.date_format(opens, "DATETIME_FORMAT")
+        }
+    if state == State.FULL:
+        return _("This event is full.")
+    if event.status != Event.Status.PUBLISHED:
+        return _("This event is not open for registration.")
+    if event.starts_at <= now:
+        return _("This event has already started, so registration is closed.")
+    return _("Registration for this event is closed.")
+
+
+def registration_summary(
+    event: Event, counts: dict[str, int] | None = None, now: datetime | None = None
+) -> dict:
+    """What the event page, the form and status.json say about registration; ``counts`` are
+    the event's ``Registration.objects.counts()``, counted here when not given."""
+    now = now or timezone.now()
+    if counts is None:
+        counts = Registration.objects.filter(event=event).counts()
+    state = event.registration_state(
+        confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
+    )
+    can_register = state in (State.OPEN, State.WAITLIST)
+    return {
+        "state": state,
+        "can_register": can_register,
+        "places_left": event.places_left(confirmed=counts["confirmed"]),
+        "message": ""
+        if can_register or state == State.EXTERNAL
+        else refusal_message(event, state, now),
+        "confirmed": counts["confirmed"],
+        "waitlisted": counts["waitlisted"],
+    }
+
+
+def summaries(events: list[Event], now: datetime | None = None) -> dict[int, dict]:
+    """``registration_summary`` of each of ``events``, counted in one query."""
+    now = now or timezone.now()
+    counts = Registration.objects.filter(event__in=events).counts_by_event()
+    return {
+        event.pk: registration_summary(event, counts.get(event.pk, NO_REGISTRATIONS), now)
+        for event in events
+    }

@@ -66,7 +66,9 @@ def test_burst_fills_exactly_the_places_and_waitlists_the_rest(live_server, slow
 def test_burst_without_the_event_lock_overbooks(live_server, slow_count, monkeypatch):
     """The control: the same burst with the lock taken out must overbook, or the test above
     would prove nothing."""
-    monkeypatch.setattr(services, "_locked_event", lambda event: Event.objects.get(pk=event.pk))
+    monkeypatch.setattr(
+        services.locking, "locked_event", lambda event: Event.objects.get(pk=event.pk)
+    )
     event = EventFactory(capacity=PLACES)
 
     register_burst(live_server, event, 4 * PLACES)

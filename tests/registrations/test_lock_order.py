@@ -47,20 +47,20 @@ def test_registration_and_walk_in_of_one_address_do_not_deadlock(monkeypatch):
     """The online registration is about to take the event's lock when the walk-in takes it
     first: whatever each has written by then, one of them must wait for the other, not both."""
     event = EventFactory(capacity=10)
-    locking = services._locked_event
+    take_lock = services.locking.locked_event
     registration_ready, walk_in_locked = threading.Event(), threading.Event()
 
     def locked_event_in_turn(event):
         if threading.current_thread().name == "online":
             registration_ready.set()
             walk_in_locked.wait(WAIT)
-            return locking(event)
+            return take_lock(event)
         registration_ready.wait(WAIT)
-        locked = locking(event)
+        locked = take_lock(event)
         walk_in_locked.set()
         return locked
 
-    monkeypatch.setattr(services, "_locked_event", locked_event_in_turn)
+    monkeypatch.setattr(services.locking, "locked_event", locked_event_in_turn)
 
     outcomes = run_in_threads(
         online=lambda: services.register(event=event, name="Ada", email="ada@example.org"),

@@ -515,7 +515,7 @@ def test_reminders_messages_and_changes_not_sent_to_held_places(confirming):
     Registration.objects.update(created_at=timezone.now() - timedelta(days=3))
     due = emails.reminder_due()
     confirming.refresh_from_db()
-    changed = services.change_event(event=confirming, changed_fields=["starts_at"]).notified
+    changed = services.change_event(event=confirming, changed_fields=["starts_at"]).notices
 
     assert [r.email for r in recipients] == ["confirmed@example.org"]
     assert [r.email for r in due] == ["confirmed@example.org"]

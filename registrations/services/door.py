@@ -1,0 +1,119 @@
+"""At the door: checking people in, and registering those who turn up."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import Event
+
+from .. import emails, tasks
+from ..models import Registration
+from . import locking
+from .errors import RegistrationRefused
+from .places import Status, active_registration_for, new_registration, release_holds_under_lock
+
+
+@transaction.atomic
+def check_in(*, registration: Registration, now: datetime | None = None) -> Registration:
+    """Mark a confirmed attendee as arrived. A second tap keeps the first arrival time."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Status.CANCELLED:
+        raise RegistrationRefused(
+            _("%(name)s cancelled this registration, so there is no place to check in to.")
+            % {"name": registration.name},
+            code="cancelled",
+        )
+    if registration.status == Status.WAITLISTED:
+        raise RegistrationRefused(
+            _(
+                "%(name)s is on the waiting list and has no place. Give them a place from the "
+                "registrations first, if there is room."
+            )
+            % {"name": registration.name},
+            code="waitlisted",
+        )
+    if registration.checked_in_at is None:
+        registration.checked_in_at = now or timezone.now()
+        # The organisers see the person at the door: a place held for them is theirs now.
+        registration.hold_expires_at = None
+        registration.save(update_fields=["checked_in_at", "hold_expires_at", "updated_at"])
+    return registration
+
+
+@transaction.atomic
+def undo_check_in(*, registration: Registration) -> Registration:
+    """Take back a check-in made by mistake."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.checked_in_at is not None:
+        registration.checked_in_at = None
+        registration.save(update_fields=["checked_in_at", "updated_at"])
+    return registration
+
+
+def register_walk_in(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    organisation: str = "",
+    allow_over_capacity: bool = False,
+    now: datetime | None = None,
+) -> Registration:
+    """Register someone who turns up at the door and check them in at once.
+
+    The registration window does not apply at the door; capacity does, unless the organiser
+    lets the person in over capacity.
+    """
+    now = now or timezone.now()
+    registration = new_registration(
+        event=event,
+        name=name,
+        email=email,
+        organisation=organisation,
+        privacy_consent_at=now,
+        status=Status.CONFIRMED,
+        checked_in_at=now,
+    )
+    duplicate = RegistrationRefused(
+        _("This email address is already registered for this event: find the person in the list."),
+        code="duplicate",
+    )
+    try:
+        return _admit_walk_in(
+            registration, allow_over_capacity=allow_over_capacity, refusal=duplicate, now=now
+        )
+    except IntegrityError as error:
+        raise duplicate from error
+
+
+@transaction.atomic
+def _admit_walk_in(
+    registration: Registration,
+    *,
+    allow_over_capacity: bool,
+    refusal: RegistrationRefused,
+    now: datetime,
+) -> Registration:
+    event = locking.locked_event(registration.event)
+    release_holds_under_lock(event, now=now)
+    if event.status == Event.Status.CANCELLED:
+        raise RegistrationRefused(_("This event was cancelled."), code="cancelled")
+    if active_registration_for(event, registration.email) is not None:
+        raise refusal
+    confirmed = locking.confirmed_count(event)
+    if not allow_over_capacity and event.capacity is not None and confirmed >= event.capacity:
+        raise RegistrationRefused(
+            _(
+                "The event is full: all %(capacity)d places are taken. Tick “Let them in over "
+                "capacity” to register this person anyway."
+            )
+            % {"capacity": event.capacity},
+            code="full",
+        )
+    registration.event = event
+    registration.save(force_insert=True)
+    # Their personal link and calendar invitation, as for anyone who registers.
+    tasks.enqueue_delivery(emails.queue_registration_email(registration))
+    return registration

@@ -1,0 +1,37 @@
+"""The registrations app's models, one module per subject; every name is importable from here."""
+
+from .emails import LinkRequest, OrganiserMessage, OutboundEmail
+from .questions import YES_NO_LABELS, Answer, Question
+from .registrations import (
+    CONFIRM_LINK_PLACEHOLDER,
+    COUNTED_STATUSES,
+    COUNTS,
+    LINK_IN_TEXT,
+    LINK_PLACEHOLDER_PATTERN,
+    NO_REGISTRATIONS,
+    PERSONAL_LINK_PLACEHOLDER,
+    Registration,
+    RegistrationQuerySet,
+    new_token,
+    validate_name,
+)
+
+__all__ = [
+    "CONFIRM_LINK_PLACEHOLDER",
+    "COUNTED_STATUSES",
+    "COUNTS",
+    "LINK_IN_TEXT",
+    "LINK_PLACEHOLDER_PATTERN",
+    "NO_REGISTRATIONS",
+    "PERSONAL_LINK_PLACEHOLDER",
+    "YES_NO_LABELS",
+    "Answer",
+    "LinkRequest",
+    "OrganiserMessage",
+    "OutboundEmail",
+    "Question",
+    "Registration",
+    "RegistrationQuerySet",
+    "new_token",
+    "validate_name",
+]

@@ -1,0 +1,265 @@
+"""Registrations: who asked for a place at an event, and what they hold."""
+
+import hashlib
+import re
+import secrets
+import unicodedata
+
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection, models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+# What mail programs and browsers turn into a link: a scheme, "www.", or a domain such as
+# example.com (a dot between a letter and two or more letters). The ideographic full stop
+# counts as a dot, as it does in domain names.
+LINK_IN_TEXT = re.compile(
+    r"[a-z][a-z0-9+.-]*://|\bwww[.\u3002]|\w[.\u3002][^\W\d_]{2,}(?![\w-])", re.IGNORECASE
+)
+
+
+def validate_name(value: str) -> None:
+    """A person's name is text: no markup, and nothing an email program would make a link of.
+
+    Anyone can register any address, so a name with a link in it would have Turnout send the
+    organisation's email with someone else's link in it.
+    """
+    text = unicodedata.normalize("NFKC", value)  # full-width ＜ and ．are < and . here
+    if "<" in text or ">" in text:
+        raise ValidationError(
+            _("Please write your name without the characters < and >."), code="markup_in_name"
+        )
+    if LINK_IN_TEXT.search(text):
+        raise ValidationError(
+            _(
+                "Please write just your name, without a web address. If a dot in your name "
+                "joins two words, put a space after it."
+            ),
+            code="link_in_name",
+        )
+
+
+# Stored emails hold these in place of the secret links, which are written in when sending.
+PERSONAL_LINK_PLACEHOLDER = "[[personal-link:{pk}]]"
+CONFIRM_LINK_PLACEHOLDER = "[[confirm-link:{pk}]]"
+LINK_PLACEHOLDER_PATTERN = re.compile(r"\[\[(personal|confirm)-link:(\d+)\]\]")
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        """Registrations of people who hold a place or wait for one.
+
+        Anonymised registrations only count for statistics: nobody is behind them any more.
+        """
+        return self.exclude(status=Registration.Status.CANCELLED).filter(anonymised_at__isnull=True)
+
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waitlisted(self):
+        return self.filter(status=Registration.Status.WAITLISTED)
+
+    def waitlist_order(self):
+        return self.waitlisted().order_by("created_at", "pk")
+
+    def on_hold(self):
+        """Places held for people who have not confirmed their email address yet."""
+        return self.filter(hold_expires_at__isnull=False)
+
+    def not_on_hold(self):
+        return self.filter(hold_expires_at__isnull=True)
+
+    def hold_expired(self, now):
+        return self.filter(hold_expires_at__lte=now)
+
+    def counts(self) -> dict[str, int]:
+        """How many of these registrations are confirmed, waitlisted and cancelled, and how
+        many confirmed people checked in: the one way registrations are counted, one query.
+
+        Registering counts while it holds the event's lock, so the counting is written out
+        instead of built by the ORM's aggregation, which takes several times as long to
+        compile as the database takes to count; only the selection is compiled.
+        """
+        selection = self.order_by().values("status", "checked_in_at")
+        try:
+            selected, params = selection.query.sql_with_params()
+        except EmptyResultSet:  # .none(), or a filter nothing can match
+            return dict(NO_REGISTRATIONS)
+        sql = (
+            "SELECT COUNT(*) FILTER (WHERE status = %s), COUNT(*) FILTER (WHERE status = %s), "  # noqa: S608 - our own compiled query
+            "COUNT(*) FILTER (WHERE status = %s), "
+            "COUNT(*) FILTER (WHERE status = %s AND checked_in_at IS NOT NULL) "
+            f"FROM ({selected}) AS counted"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*COUNTED_STATUSES, Registration.Status.CONFIRMED, *params])
+            return dict(zip(COUNTS, cursor.fetchone(), strict=True))
+
+    def counts_by_event(self) -> dict[int, dict[str, int]]:
+        """``counts()`` of each event these registrations belong to, in one query; an event
+        without registrations is not in it (``NO_REGISTRATIONS`` stands for it)."""
+        rows = self.order_by().values("event").annotate(**COUNTS)
+        return {row.pop("event"): row for row in rows}
+
+
+# What ``counts()`` answers, in this order; confirmed places held for unconfirmed addresses
+# are confirmed. ``counts_by_event()`` and the admin's sortable columns count with these.
+COUNTED_STATUSES = ["confirmed", "waitlisted", "cancelled"]
+COUNTS = {
+    "confirmed": Count("pk", filter=Q(status="confirmed")),
+    "waitlisted": Count("pk", filter=Q(status="waitlisted")),
+    "cancelled": Count("pk", filter=Q(status="cancelled")),
+    "checked_in": Count("pk", filter=Q(status="confirmed", checked_in_at__isnull=False)),
+}
+NO_REGISTRATIONS = dict.fromkeys(COUNTS, 0)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event")
+    )
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
+    email = models.EmailField(_("email"), max_length=254)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    access_needs = models.TextField(_("access needs"), max_length=2000, blank=True)
+    dietary_requirements = models.TextField(_("dietary requirements"), max_length=2000, blank=True)
+    privacy_consent_at = models.DateTimeField(_("consent given at"))
+    privacy_notice_version = models.CharField(
+        _("privacy notice version"),
+        max_length=50,
+        help_text=_("Which privacy notice the attendee agreed to."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
+    )
+    token = models.CharField(
+        _("manage token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancellation_reason = models.CharField(_("cancellation reason"), max_length=500, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # The key of the form that created this registration: a resubmitted form finds it again.
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the event's retention period ended and the personal data was deleted; "
+            "the status and times are kept for statistics."
+        ),
+    )
+    email_confirmed_at = models.DateTimeField(
+        _("email address confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the attendee confirmed their address, for events that ask them to."),
+    )
+    hold_expires_at = models.DateTimeField(
+        _("held until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The attendee has not confirmed their email address yet: the place (or place in "
+            "the queue) is freed at this time unless they do."
+        ),
+    )
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                # Anonymised registrations have no address left to be unique.
+                condition=~Q(status="cancelled") & Q(anonymised_at__isnull=True),
+                name="one_active_registration_per_email",
+                violation_error_message=_(
+                    "This email address is already registered for this event."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["confirmed", "waitlisted", "cancelled"]),
+                name="registration_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="cancelled") | Q(cancelled_at__isnull=True),
+                name="registration_cancelled_at_only_when_cancelled",
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_expires_at__isnull=True)
+                | (Q(email_confirmed_at__isnull=True) & ~Q(status="cancelled")),
+                name="registration_held_only_while_unconfirmed_and_active",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status"]),
+            models.Index(
+                fields=["event", "hold_expires_at"],
+                condition=Q(hold_expires_at__isnull=False),
+                name="registration_holds",
+            ),
+        ]
+
+    def __str__(self):
+        # What the admin history keeps of a registration: no name, no address.
+        return _("Registration %(number)s") % {"number": self.pk}
+
+    # Not get_absolute_url(): the admin's "view on site" would hand this secret to any staff user.
+    @property
+    def personal_path(self) -> str:
+        """The attendee's own page. The token in it is a bearer secret: only they get it."""
+        return reverse("registrations:manage", kwargs={"token": self.token})
+
+    @property
+    def personal_link_placeholder(self) -> str:
+        """What a stored email holds in place of the personal link, which the email gets only
+        when it is sent (``OutboundEmail.bodies_to_send``)."""
+        return PERSONAL_LINK_PLACEHOLDER.format(pk=self.pk)
+
+    @property
+    def confirm_path(self) -> str:
+        """Where the attendee confirms their email address; as secret as the personal link."""
+        return reverse("registrations:confirm", kwargs={"token": self.token})
+
+    @property
+    def confirm_link_placeholder(self) -> str:
+        """What a stored email holds in place of the confirmation link, as for the personal link."""
+        return CONFIRM_LINK_PLACEHOLDER.format(pk=self.pk)
+
+    @property
+    def calendar_uid(self) -> str:
+        """The same for this registration in every calendar file, and known before it is
+        saved; derived from the token without revealing it."""
+        return "registration-" + hashlib.sha256(self.token.encode()).hexdigest()[:32]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+    @property
+    def is_on_hold(self) -> bool:
+        """Waiting for the attendee to confirm their email address."""
+        return self.hold_expires_at is not None

@@ -32,7 +32,8 @@ class EventAdminForm(forms.ModelForm):
         model = Event
         fields = [
             "title", "slug", "status", "summary", "description", "topics", "timezone",
-            "starts_at", "ends_at", "venue_name", "venue_address", "map_url", "organiser",
+            "starts_at", "ends_at", "attendance_mode", "venue_name", "venue_address", "map_url",
+            "join_url", "organiser",
             "co_organisers", "capacity", "waitlist_enabled", "waitlist_limit",
             "confirm_email_addresses",
             "registration_opens_at", "registration_closes_at", "external_registration_url",
@@ -109,7 +110,18 @@ class EventAdmin(OrganiserScopedAdmin):
         (None, {"fields": ["title", "slug", "status", "summary", "description", "topics"]}),
         REVIEW_FIELDSET,
         (_("When"), {"fields": ["timezone", "starts_at", "ends_at"]}),
-        (_("Where"), {"fields": ["venue_name", "venue_address", "map_url"]}),
+        (
+            _("Where"),
+            {
+                "fields": [
+                    "attendance_mode",
+                    "venue_name",
+                    "venue_address",
+                    "map_url",
+                    "join_url",
+                ]
+            },
+        ),
         (_("Organisers"), {"fields": ["organiser", "co_organisers"]}),
         REGISTRATION_FIELDSET,
         (_("Personal data"), {"fields": ["retention_days"]}),

@@ -74,6 +74,11 @@ class Event(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         EXTERNAL = "external", _("Elsewhere")
 
+    class AttendanceMode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid: in person or online")
+
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
         _("slug"), max_length=200, unique=True, help_text=_("Used in the event's address.")
@@ -96,6 +101,22 @@ class Event(models.Model):
     venue_name = models.CharField(_("venue name"), max_length=200, blank=True)
     venue_address = models.TextField(_("venue address"), blank=True)
     map_url = models.URLField(_("map link"), max_length=500, blank=True)
+    attendance_mode = models.CharField(
+        _("attendance mode"),
+        max_length=20,
+        choices=AttendanceMode.choices,
+        default=AttendanceMode.IN_PERSON,
+        help_text=_("Whether people come to the venue, join online, or either."),
+    )
+    join_url = models.URLField(
+        _("join link"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The video call or stream people join (Zoom, Teams…). Only attendees with a "
+            "confirmed place see it: on their own page, in their emails and calendar invitation."
+        ),
+    )
     capacity = models.PositiveIntegerField(
         _("capacity"),
         null=True,
@@ -265,8 +286,18 @@ class Event(models.Model):
             and self.registration_closes_at <= self.registration_opens_at
         ):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if self.status == self.Status.PUBLISHED and self.is_online and not self.join_url:
+            # Attendees would get a confirmation with nowhere to go.
+            errors["join_url"] = _(
+                "An online or hybrid event needs a join link before it is published."
+            )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_online(self) -> bool:
+        """Whether people can attend online (online or hybrid events)."""
+        return self.attendance_mode != self.AttendanceMode.IN_PERSON
 
     @cached_property
     def tzinfo(self):

@@ -154,6 +154,7 @@ def register_done(request, token):
             "event": registration.event,
             "attendee": registration,
             "manage_url": request.build_absolute_uri(registration.personal_path),
+            "join_url": registration.join_url,
         },
     )
 
@@ -278,6 +279,7 @@ def manage(request, token):
             "form": form,
             "waitlist_position": _waitlist_position(registration),
             "checkin_qr": _checkin_qr(request, registration),
+            "join_url": registration.join_url,
             "availability": registration_summary(registration.event),
         },
         status=400 if form.errors else 200,

@@ -263,3 +263,22 @@ class Registration(models.Model):
     def is_on_hold(self) -> bool:
         """Waiting for the attendee to confirm their email address."""
         return self.hold_expires_at is not None
+
+    @property
+    def join_url(self) -> str:
+        """The event's join link if this attendee may join online, otherwise "".
+
+        Only a confirmed place whose address is confirmed, at an online or hybrid event that
+        goes ahead: the link lets anyone who has it into the call, so people waiting, held,
+        cancelled or erased never get it.
+        """
+        event = self.event
+        if (
+            self.status != self.Status.CONFIRMED
+            or self.is_on_hold
+            or self.anonymised_at is not None
+            or event.status != Event.Status.PUBLISHED
+            or not event.is_online
+        ):
+            return ""
+        return event.join_url

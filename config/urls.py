@@ -4,6 +4,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from config import two_factor
 from events import views as event_views
+from registrations import views as registration_views
 from registrations.urls import EVENT_PAGES
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("healthz", event_views.healthz, name="healthz"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("events.ics", event_views.events_ics, name="events_ics"),
+    path("events.json", registration_views.CalendarJsonView.as_view(), name="events_json"),
     path("events/", include(EVENT_PAGES)),
     path("", include("registrations.urls")),
 ]

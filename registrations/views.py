@@ -1,5 +1,6 @@
 import hashlib
 import re
+from datetime import datetime
 from functools import wraps
 
 import segno
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.network import client_address as _client_address
+from events import calendar
 from events import views as event_views
 from events.models import Event
 
@@ -79,6 +81,29 @@ class EventStatusView(event_views.EventStatusView):
             "waitlisted": summary["waitlisted"],
             "registration": summary["state"],
         }
+
+
+class CalendarJsonView(event_views.CalendarJsonView):
+    """``/events.json`` with each event's places and registration state, as status.json."""
+
+    def get_events_data(self, events: list[Event], now: datetime) -> list[dict]:
+        by_event = summaries(events, now)
+        return [
+            {**self.get_event_data(event), **_places(event, by_event[event.pk])} for event in events
+        ]
+
+
+def _places(event: Event, summary: dict) -> dict:
+    external = summary["state"] == Event.RegistrationState.EXTERNAL
+    register = reverse("registrations:register", args=[event.slug])
+    return {
+        # Where to register: Turnout's form, unless registration is handled elsewhere.
+        "register_url": None if external else calendar.absolute_url(register),
+        "registration": summary["state"],
+        "places_left": summary["places_left"],
+        "confirmed": summary["confirmed"],
+        "waitlisted": summary["waitlisted"],
+    }
 
 
 def get_visible_event(request, slug: str) -> Event:

@@ -48,6 +48,7 @@ def public_outputs(event) -> dict[str, str]:
         "events.ics": reverse("events_ics"),
         "rss": reverse("events:feed_rss"),
         "atom": reverse("events:feed_atom"),
+        "events.json": reverse("events_json"),
     }
     outputs = {}
     for name, address in addresses.items():

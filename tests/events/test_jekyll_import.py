@@ -106,10 +106,9 @@ def test_import_multi_day_event_spans_its_days_in_organiser_timezone(imported):
     assert event.timezone == "Europe/London"
     assert event.starts_at == datetime(2022, 6, 6, 0, 0, tzinfo=LONDON)
     assert event.ends_at == datetime(2022, 6, 11, 0, 0, tzinfo=LONDON)
-    assert event.needs_review is True
-    assert event.review_notes == (
-        "No time and venue found in the text: imported as an all-day event."
-    )
+    # A conference over several days is all day: nothing to review.
+    assert event.needs_review is False
+    assert event.review_notes == ""
     assert event.website_url == "https://www.rightscon.org/"
     assert event.external_registration_url == ""
     assert event.has_writeup is True
@@ -365,7 +364,7 @@ def test_import_link_that_is_not_an_address_left_out_for_review(organiser, tmp_p
     assert event.website_url == ""
     assert event.review_notes.splitlines() == [
         "The link “/events/workshop” is not a web address, so it was left out.",
-        "No time and venue found in the text: imported as an all-day event.",
+        "No time found in the text: imported as an all-day event.",
     ]
 
 
@@ -409,7 +408,7 @@ def test_import_publish_publishes_drafts_an_earlier_import_made(organiser, tmp_p
     assert err == ""
     assert out.splitlines() == [
         f"{page}: updated /events/workshop/ (Published)",
-        "  Needs review: No time and venue found in the text: imported as an all-day event.",
+        "  Needs review: No time found in the text: imported as an all-day event.",
         "0 created, 1 updated, 0 unchanged, 0 failed.",
     ]
     assert Event.objects.get().status == Event.Status.PUBLISHED

@@ -107,7 +107,7 @@ class Command(BaseCommand):
 
     def import_file(self, path, *, organiser: Organiser, publish: bool) -> str:
         try:
-            page = jekyll.read_page(path)
+            page = jekyll.read_page(path, default_tz=organiser.timezone)
             outcome, event = services.import_page(page=page, organiser=organiser, publish=publish)
         except jekyll.PageError as error:
             self.stderr.write(
@@ -132,6 +132,8 @@ class Command(BaseCommand):
     def report_notes(self, page: jekyll.Page) -> None:
         for note in page.review_notes:
             self.stdout.write("  " + _("Needs review: %(note)s") % {"note": note})
+        for note in page.notes:
+            self.stdout.write("  " + note)
         for link in page.registration_links:
             self.stdout.write(
                 "  "

@@ -35,7 +35,7 @@ class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = [
-            "title", "slug", "status", "summary", "description", "topics", "timezone",
+            "title", "slug", "kind", "status", "summary", "description", "topics", "timezone",
             "starts_at", "ends_at", "venue_name", "venue_address", "map_url", "organiser",
             "co_organisers", "capacity", "waitlist_enabled", "waitlist_limit",
             "confirm_email_addresses",
@@ -115,7 +115,7 @@ class EventAdmin(OrganiserScopedAdmin):
     readonly_fields = ["registration_overview", "source_file"]
     inlines = [QuestionInline, RegistrationInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "summary", "description", "topics"]}),
+        (None, {"fields": ["title", "slug", "kind", "status", "summary", "description", "topics"]}),
         REVIEW_FIELDSET,
         (_("When"), {"fields": ["timezone", "starts_at", "ends_at"]}),
         (_("Where"), {"fields": ["venue_name", "venue_address", "map_url"]}),

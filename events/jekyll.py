@@ -26,6 +26,11 @@ DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 # A page that gives only a start ("at 2pm") is, on this website, a talk, a call or a webinar:
 # an hour is what its attendees' calendars would assume too.
 DEFAULT_LENGTH = timedelta(hours=1)
+# The ``category`` of pages about another organisation's event, in every spelling the
+# website uses; "organising" is the organisation's own.
+LISTING_CATEGORIES = frozenset(
+    {"speaking", "presenting", "participating", "partipating", "attending"}
+)
 
 
 class PageError(Exception):
@@ -72,6 +77,10 @@ class Page:
     review_notes: list[str] = field(default_factory=list)
     # What the import assumed without it being a doubt worth a review, said in its report.
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_listing(self) -> bool:
+        return self.category.lower() in LISTING_CATEGORIES
 
     def times(self, default_timezone: str) -> tuple[str, datetime, datetime]:
         """The timezone, start and end; a page without a time is an all-day event."""
@@ -270,8 +279,9 @@ def _read_when(page: Page, body: str, default_tz: str) -> None:
     if stated is None or stated.start is None:
         if stated is not None:
             page.review_notes.append(stated.review_reason)
-        if page.first_day == page.last_day:
-            # One day without a time: the event is surely not all day; someone should say when.
+        if page.first_day == page.last_day and not page.is_listing:
+            # One day without a time: the event is surely not all day, and people register for
+            # it here; someone should say when. A listing's host page says it.
             page.review_notes.append(_("No time found in the text: imported as an all-day event."))
         return
     tz = ZoneInfo(stated.zone)

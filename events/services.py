@@ -93,6 +93,7 @@ def _fill(event: Event, page: Page) -> None:
         event.timezone, event.starts_at, event.ends_at = page.times(event.organiser.timezone)
         review_notes = page.review_notes
     event.title = page.title[:200]
+    event.kind = Event.Kind.LISTING if page.is_listing else Event.Kind.ORGANISED
     event.summary = page.summary
     event.description = page.description
     if page.venue_name or not keep_times:

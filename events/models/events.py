@@ -1,5 +1,6 @@
 import zoneinfo
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -56,6 +57,10 @@ class Event(models.Model):
         PUBLISHED = "published", _("Published")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Kind(models.TextChoices):
+        ORGANISED = "organised", _("Organised by us")
+        LISTING = "listing", _("Listing: we take part")
+
     class RegistrationState(models.TextChoices):
         OPEN = "open", _("Open")
         WAITLIST = "waitlist", _("Waiting list")
@@ -66,6 +71,16 @@ class Event(models.Model):
         EXTERNAL = "external", _("Elsewhere")
 
     title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.ORGANISED,
+        help_text=_(
+            "A listing is another organisation's event where we speak, present or attend: its "
+            "page links to the host's page and takes no registration here."
+        ),
+    )
     slug = models.SlugField(
         _("slug"), max_length=200, unique=True, help_text=_("Used in the event's address.")
     )
@@ -259,6 +274,15 @@ class Event(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def is_listing(self) -> bool:
+        return self.kind == self.Kind.LISTING
+
+    @property
+    def host_site(self) -> str:
+        """The host's website as people know it ("rightscon.org"), from the listing's link."""
+        return urlsplit(self.website_url).hostname.removeprefix("www.") if self.website_url else ""
+
     @cached_property
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
@@ -296,7 +320,8 @@ class Event(models.Model):
         state = self.RegistrationState
         if self.status == self.Status.CANCELLED:
             return state.CANCELLED
-        if self.external_registration_url:
+        if self.external_registration_url or self.is_listing:
+            # A listing's registration, if any, is the host's.
             return state.EXTERNAL
         if self.status != self.Status.PUBLISHED or now >= self.registration_closes:
             return state.CLOSED

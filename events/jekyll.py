@@ -28,6 +28,8 @@ DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 DEFAULT_LENGTH = timedelta(hours=1)
 # The ``category`` of pages about another organisation's event, in every spelling the
 # website uses; "organising" is the organisation's own.
+# The event fields a page's time sets, together: one is never changed without the others.
+TIMES = "times"
 LISTING_CATEGORIES = frozenset(
     {"speaking", "presenting", "participating", "partipating", "attending"}
 )
@@ -35,6 +37,18 @@ LISTING_CATEGORIES = frozenset(
 
 class PageError(Exception):
     """A page that cannot be imported; the message says why, for the person running the import."""
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """Something a person should check; ``about`` names the event fields it concerns, so that a
+    note about fields an organiser has since set in Turnout is dropped with the page's value."""
+
+    about: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass
@@ -74,7 +88,7 @@ class Page:
     featured: bool = False
     has_writeup: bool = False
     registration_links: list[RegistrationLink] = field(default_factory=list)
-    review_notes: list[str] = field(default_factory=list)
+    review_notes: list[ReviewNote] = field(default_factory=list)
     # What the import assumed without it being a doubt worth a review, said in its report.
     notes: list[str] = field(default_factory=list)
 
@@ -239,7 +253,10 @@ def _read_link(page: Page, link: str) -> None:
         return
     if not page_text.is_web_address(link):
         page.review_notes.append(
-            _("The link “%(link)s” is not a web address, so it was left out.") % {"link": link}
+            ReviewNote(
+                "website_url",
+                _("The link “%(link)s” is not a web address, so it was left out.") % {"link": link},
+            )
         )
         return
     service = page_text.registration_service(link, context=None)
@@ -278,11 +295,12 @@ def _read_when(page: Page, body: str, default_tz: str) -> None:
     )
     if stated is None or stated.start is None:
         if stated is not None:
-            page.review_notes.append(stated.review_reason)
+            page.review_notes.append(ReviewNote(TIMES, stated.review_reason))
         if page.first_day == page.last_day and not page.is_listing:
             # One day without a time: the event is surely not all day, and people register for
             # it here; someone should say when. A listing's host page says it.
-            page.review_notes.append(_("No time found in the text: imported as an all-day event."))
+            note = _("No time found in the text: imported as an all-day event.")
+            page.review_notes.append(ReviewNote(TIMES, note))
         return
     tz = ZoneInfo(stated.zone)
     start = stated.start.astimezone(tz)
@@ -295,4 +313,4 @@ def _read_when(page: Page, body: str, default_tz: str) -> None:
     else:
         page.notes.append(_("The text gives no end time: the event was given one hour."))
     if stated.review_reason:
-        page.review_notes.append(stated.review_reason)
+        page.review_notes.append(ReviewNote(TIMES, stated.review_reason))

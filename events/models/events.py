@@ -214,6 +214,17 @@ class Event(models.Model):
         blank=True,
         help_text=_("SHA-256 of the imported page: an import skips pages that have not changed."),
     )
+    imported_values = models.JSONField(
+        _("imported values"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "What the last import read from the website page, field by field. A new import "
+            "changes only the fields that still have these values: what organisers changed in "
+            "Turnout stays."
+        ),
+    )
     retention_days = models.PositiveIntegerField(
         _("keep personal data for (days)"),
         null=True,

@@ -400,7 +400,7 @@ def test_import_unreadable_page_reported_with_reason(organiser, tmp_path, conten
 
 def test_import_publish_publishes_drafts_an_earlier_import_made(organiser, tmp_path):
     page = tmp_path / "2030-05-04-workshop.md"
-    page.write_text("---\ntitle: Workshop\ndate: 2030-05-04\n---\nAn afternoon.\n")
+    page.write_text("---\ntitle: Workshop\ndate: 2030-05-04\n---\nAn afternoon, 2pm - 4pm.\n")
     run_import(page)
 
     out, err = run_import(page, "--publish")
@@ -408,7 +408,6 @@ def test_import_publish_publishes_drafts_an_earlier_import_made(organiser, tmp_p
     assert err == ""
     assert out.splitlines() == [
         f"{page}: updated /events/workshop/ (Published)",
-        "  Needs review: No time found in the text: imported as an all-day event.",
         "0 created, 1 updated, 0 unchanged, 0 failed.",
     ]
     assert Event.objects.get().status == Event.Status.PUBLISHED

@@ -108,32 +108,63 @@ class Command(BaseCommand):
     def import_file(self, path, *, organiser: Organiser, publish: bool) -> str:
         try:
             page = jekyll.read_page(path, default_tz=organiser.timezone)
-            outcome, event = services.import_page(page=page, organiser=organiser, publish=publish)
+            result = services.import_page(page=page, organiser=organiser, publish=publish)
         except jekyll.PageError as error:
             self.stderr.write(
                 _("%(file)s: not imported: %(reason)s.") % {"file": path, "reason": error}
             )
             return "failed"
-        if outcome == services.Outcome.UNCHANGED and self.verbosity < 2:
-            return outcome
-        self.stdout.write(
-            _("%(file)s: %(outcome)s %(url)s (%(status)s)")
-            % {
-                "file": path,
-                "outcome": self.labels[outcome],
-                "url": event.get_absolute_url(),
-                "status": event.get_status_display(),
-            }
-        )
-        if outcome != services.Outcome.UNCHANGED:
-            self.report_notes(page)
-        return outcome
+        event = result.event
+        if result.outcome != services.Outcome.UNCHANGED or self.verbosity >= 2:
+            self.stdout.write(
+                _("%(file)s: %(outcome)s %(url)s (%(status)s)")
+                % {
+                    "file": path,
+                    "outcome": self.labels[result.outcome],
+                    "url": event.get_absolute_url(),
+                    "status": event.get_status_display(),
+                }
+            )
+        if result.outcome != services.Outcome.UNCHANGED:
+            self.report(page, result)
+        if result.publishing_refused:
+            self.stdout.write(
+                self.style.WARNING(
+                    _("%(file)s: not published, it needs review: %(notes)s")
+                    % {"file": path, "notes": " ".join(event.review_notes.splitlines())}
+                )
+            )
+        return result.outcome
 
-    def report_notes(self, page: jekyll.Page) -> None:
-        for note in page.review_notes:
+    def report(self, page: jekyll.Page, result: services.Imported) -> None:
+        for note in result.review_notes:
             self.stdout.write("  " + _("Needs review: %(note)s") % {"note": note})
         for note in page.notes:
             self.stdout.write("  " + note)
+        for kept in result.kept:
+            self.stdout.write(
+                "  "
+                + _(
+                    "Left alone, changed in Turnout: %(field)s is “%(turnout)s”; "
+                    "the website says “%(website)s”."
+                )
+                % {
+                    "field": services.field_label(kept.name),
+                    "turnout": _shortened(kept.turnout),
+                    "website": _shortened(kept.website),
+                }
+            )
+        for url in result.replaced_links:
+            self.stdout.write(
+                "  "
+                + _(
+                    "The description's registration link %(url)s now points to registration "
+                    "in Turnout."
+                )
+                % {"url": url}
+            )
+        if not result.event.external_registration_url:
+            return
         for link in page.registration_links:
             self.stdout.write(
                 "  "
@@ -143,3 +174,8 @@ class Command(BaseCommand):
                 )
                 % {"service": link.service, "url": link.url}
             )
+
+
+def _shortened(value: str, length: int = 60) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= length else value[: length - 1] + "…"

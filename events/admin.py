@@ -40,8 +40,8 @@ class EventAdminForm(forms.ModelForm):
             "co_organisers", "capacity", "waitlist_enabled", "waitlist_limit",
             "confirm_email_addresses",
             "registration_opens_at", "registration_closes_at", "external_registration_url",
-            "website_url", "image", "category", "contact_name", "projects", "featured",
-            "has_writeup", "needs_review", "review_notes", "retention_days",
+            "website_url", "image", "category", "featured", "needs_review", "review_notes",
+            "retention_days",
         ]  # fmt: skip
         help_texts = {
             "starts_at": _("In the event's timezone."),
@@ -143,10 +143,7 @@ class EventAdmin(OrganiserScopedAdmin):
                     "website_url",
                     "image",
                     "category",
-                    "contact_name",
-                    "projects",
                     "featured",
-                    "has_writeup",
                 ]
             },
         ),

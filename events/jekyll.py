@@ -1,7 +1,8 @@
 """Read the event pages of a Jekyll website: YAML front matter, then a Markdown body.
 
 The pages were written by hand over years, so the front matter comes in several shapes
-(``date`` or ``dates``, ``project`` or ``projects``, a string or a list, keys given twice).
+(``date`` or ``dates``, topics as a string or a list, keys given twice). Only the fields
+Turnout uses are read: ``author``, ``project(s)`` and ``writeup`` are the website's own.
 Reading a page never raises anything but ``PageError``, whose message says what is wrong.
 Reading touches no database: ``events.services.import_page`` turns a ``Page`` into an event.
 """
@@ -80,13 +81,10 @@ class Page:
     map_url: str = ""
     image: str = ""
     category: str = ""
-    contact_name: str = ""
     website_url: str = ""
     external_registration_url: str = ""
-    projects: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     featured: bool = False
-    has_writeup: bool = False
     registration_links: list[RegistrationLink] = field(default_factory=list)
     review_notes: list[ReviewNote] = field(default_factory=list)
     # What the import assumed without it being a doubt worth a review, said in its report.
@@ -189,11 +187,8 @@ def parse_page(
         last_day=last_day,
         image=_text(metadata.get("image")),
         category=_text(metadata.get("category")),
-        contact_name=_text(metadata.get("author")),
-        projects=_names(metadata.get("projects", metadata.get("project"))),
         topics=_names(metadata.get("topics")),
         featured=metadata.get("featured") is True,
-        has_writeup=metadata.get("writeup") is True,
     )
     _read_link(page, _text(metadata.get("link")))
     _read_where(page, body)
@@ -207,7 +202,7 @@ def _text(value) -> str:
 
 
 def _names(value) -> list[str]:
-    """Topics and projects: a list, a comma-separated string or nothing; empty items dropped."""
+    """Topics: a list, a comma-separated string or nothing; empty items dropped."""
     if value is None:
         return []
     items = value if isinstance(value, list) else str(value).split(",")

@@ -60,12 +60,9 @@ IMPORTED_FIELDS = [
     ("map_url",),
     ("image",),
     ("category",),
-    ("contact_name",),
     ("website_url",),
     ("external_registration_url",),
-    ("projects",),
     ("featured",),
-    ("has_writeup",),
     ("topics",),
 ]
 # The review notes of a page, by what they are about (``ReviewNote.about``).
@@ -200,12 +197,9 @@ def _page_values(event: Event, page: Page) -> dict:
         "map_url": page.map_url,
         "image": page.image[:300],
         "category": page.category[:100],
-        "contact_name": page.contact_name[:200],
         "website_url": page.website_url,
         "external_registration_url": page.external_registration_url,
-        "projects": "\n".join(page.projects),
         "featured": page.featured,
-        "has_writeup": page.has_writeup,
         "topics": sorted(page.topics, key=str.lower),
     }
 

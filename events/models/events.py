@@ -1,6 +1,6 @@
 import zoneinfo
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +24,8 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
 
     def upcoming(self, now: datetime | None = None):
-        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+        """Events not over yet; those the website features first."""
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("-featured", "starts_at")
 
     def past(self, now: datetime | None = None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
@@ -166,7 +167,10 @@ class Event(models.Model):
         _("image"),
         max_length=300,
         blank=True,
-        help_text=_("The image the organisation's website shows with the event (file or address)."),
+        help_text=_(
+            "The event's image on the organisation's website (a file name there, or its "
+            "address): shown on the event page and in link previews."
+        ),
     )
     category = models.CharField(
         _("category"),
@@ -174,22 +178,10 @@ class Event(models.Model):
         blank=True,
         help_text=_("What the organisation does at this event: organising, speaking, attending…"),
     )
-    contact_name = models.CharField(
-        _("contact person"),
-        max_length=200,
-        blank=True,
-        help_text=_("The staff member who answers questions about this event."),
-    )
-    projects = models.TextField(
-        _("projects"), blank=True, help_text=_("Projects this event is part of, one per line.")
-    )
     featured = models.BooleanField(
-        _("featured"), default=False, help_text=_("Highlighted on the organisation's website.")
-    )
-    has_writeup = models.BooleanField(
-        _("has a write-up"),
+        _("featured"),
         default=False,
-        help_text=_("The description reports on the event after it took place."),
+        help_text=_("Listed first among upcoming events, and marked as featured in the feeds."),
     )
     needs_review = models.BooleanField(
         _("needs review"),
@@ -293,6 +285,18 @@ class Event(models.Model):
     def host_site(self) -> str:
         """The host's website as people know it ("rightscon.org"), from the listing's link."""
         return urlsplit(self.website_url).hostname.removeprefix("www.") if self.website_url else ""
+
+    @property
+    def image_url(self) -> str:
+        """The address of the event's image on the organisation's website, or "" if there is
+        none there: an image from anywhere else is not shown (nor allowed by the page's CSP)."""
+        base = settings.WEBSITE_IMAGES_URL
+        if not self.image or not base:
+            return ""
+        url = urljoin(base, self.image.strip())
+        site = urlsplit(base)
+        found = urlsplit(url)
+        return url if (found.scheme, found.netloc) == (site.scheme, site.netloc) else ""
 
     @cached_property
     def tzinfo(self):

@@ -68,12 +68,9 @@ def test_import_seed_reads_time_and_venue_from_the_text(imported):
     assert event.needs_review is False
     assert event.review_notes == ""
     assert event.image == "OGP_Logo_RGB.png"
-    assert event.contact_name == "Tim Davies"
     assert event.category == "organising"
     assert event.website_url == ""
-    assert event.projects == ""
     assert event.featured is False
-    assert event.has_writeup is False
     # `topics` is given twice in the seed; YAML keeps the last.
     assert topic_names(event) == ["People and Participation"]
 
@@ -111,7 +108,6 @@ def test_import_multi_day_event_spans_its_days_in_organiser_timezone(imported):
     assert event.review_notes == ""
     assert event.website_url == "https://www.rightscon.org/"
     assert event.external_registration_url == ""
-    assert event.has_writeup is True
     assert event.category == "attending"
     assert topic_names(event) == []
 
@@ -120,12 +116,11 @@ def test_import_topics_given_twice_keeps_the_last(imported):
     event = Event.objects.get(slug="glos-data-day")
 
     assert topic_names(event) == ["People and Participation"]
-    assert event.projects == "Catalysing Community Campaigns\nGloucestershire Data Day"
     assert event.starts_at == datetime(2024, 12, 16, 0, 0, tzinfo=LONDON)
     assert event.ends_at == datetime(2024, 12, 17, 0, 0, tzinfo=LONDON)
 
 
-def test_import_topics_as_list_empty_and_blank_projects(imported):
+def test_import_topics_as_list_and_empty(imported):
     conference = Event.objects.get(slug="conference")
     geneva = Event.objects.get(slug="geneva-roundtable")
     paris = Event.objects.get(slug="global-ai-governance")
@@ -141,9 +136,7 @@ def test_import_topics_as_list_empty_and_blank_projects(imported):
     ]
     assert conference.featured is True
     assert topic_names(geneva) == []
-    assert geneva.projects == "Towards a Citizens Track on AI Governance"
     assert topic_names(paris) == ["Civil society", "People and Participation"]
-    assert paris.projects == ""
     assert Topic.objects.filter(name="People and Participation").count() == 1
 
 

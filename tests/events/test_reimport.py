@@ -247,11 +247,8 @@ def test_import_remembers_what_it_wrote(workshop):
         "map_url": "",
         "image": "",
         "category": "",
-        "contact_name": "",
         "website_url": "",
         "external_registration_url": "",
-        "projects": "",
         "featured": False,
-        "has_writeup": False,
         "topics": ["Data rights"],
     }

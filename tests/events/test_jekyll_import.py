@@ -49,7 +49,9 @@ def test_import_every_page_without_error(imported):
     out, err = imported
 
     assert err == ""
-    assert summary_line(out) == f"{PAGE_COUNT} created, 0 updated, 0 unchanged, 0 failed."
+    assert (
+        summary_line(out) == f"{PAGE_COUNT} created, 0 updated, 0 unchanged, 16 flagged, 0 failed."
+    )
     assert Event.objects.count() == PAGE_COUNT
     assert set(Event.objects.values_list("status", flat=True)) == {Event.Status.DRAFT}
 
@@ -180,7 +182,7 @@ def test_import_again_changes_nothing_and_says_so(imported):
     out, err = run_import(PAGES)
 
     assert err == ""
-    assert out.strip() == f"0 created, 0 updated, {PAGE_COUNT} unchanged, 0 failed."
+    assert out.strip() == f"0 created, 0 updated, {PAGE_COUNT} unchanged, 0 flagged, 0 failed."
     assert dict(Event.objects.values_list("slug", "updated_at")) == before
 
 
@@ -197,7 +199,7 @@ def test_import_changed_page_updates_event_and_keeps_registrations(organiser, tm
     out, err = run_import(page)
 
     assert err == ""
-    assert summary_line(out) == "0 created, 1 updated, 0 unchanged, 0 failed."
+    assert summary_line(out) == "0 created, 1 updated, 0 unchanged, 0 flagged, 0 failed."
     event.refresh_from_db()
     assert event.starts_at == datetime(2025, 10, 6, 11, 0, tzinfo=MADRID)
     assert event.ends_at == datetime(2025, 10, 6, 13, 30, tzinfo=MADRID)
@@ -237,7 +239,7 @@ def test_import_broken_pages_reported_and_the_rest_imported(organiser, tmp_path)
 
     out, err = run_import(tmp_path)
 
-    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 4 failed."
+    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 0 flagged, 4 failed."
     bad_date, broken_yaml, no_date, no_title = err.splitlines()
     assert bad_date == (
         f"{tmp_path / 'bad-date.md'}: not imported: its date “next week” is not a date like "
@@ -259,7 +261,7 @@ def test_import_missing_file_reported(organiser, tmp_path):
     out, err = run_import(tmp_path / "gone.md", SEED)
 
     assert err == f"{tmp_path / 'gone.md'}: not imported: the file does not exist.\n"
-    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 1 failed."
+    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 0 flagged, 1 failed."
 
 
 def test_import_dry_run_saves_nothing(organiser):
@@ -267,7 +269,8 @@ def test_import_dry_run_saves_nothing(organiser):
 
     assert err == ""
     assert summary_line(out) == (
-        f"Dry run, nothing was saved: {PAGE_COUNT} created, 0 updated, 0 unchanged, 0 failed."
+        f"Dry run, nothing was saved: {PAGE_COUNT} created, 0 updated, 0 unchanged, 16 flagged, "
+        "0 failed."
     )
     assert Event.objects.count() == 0
     assert Topic.objects.count() == 0
@@ -388,7 +391,7 @@ def test_import_unreadable_page_reported_with_reason(organiser, tmp_path, conten
     out, err = run_import(page)
 
     assert err == f"{page}: not imported: {reason}.\n"
-    assert summary_line(out) == "0 created, 0 updated, 0 unchanged, 1 failed."
+    assert summary_line(out) == "0 created, 0 updated, 0 unchanged, 0 flagged, 1 failed."
 
 
 def test_import_publish_publishes_drafts_an_earlier_import_made(organiser, tmp_path):
@@ -401,7 +404,7 @@ def test_import_publish_publishes_drafts_an_earlier_import_made(organiser, tmp_p
     assert err == ""
     assert out.splitlines() == [
         f"{page}: updated /events/workshop/ (Published)",
-        "0 created, 1 updated, 0 unchanged, 0 failed.",
+        "0 created, 1 updated, 0 unchanged, 0 flagged, 0 failed.",
     ]
     assert Event.objects.get().status == Event.Status.PUBLISHED
 
@@ -414,7 +417,7 @@ def test_import_publish_of_changed_page_publishes_its_draft(organiser, tmp_path)
 
     out, _err = run_import(page, "--publish")
 
-    assert summary_line(out) == "0 created, 1 updated, 0 unchanged, 0 failed."
+    assert summary_line(out) == "0 created, 1 updated, 0 unchanged, 0 flagged, 0 failed."
     event = Event.objects.get()
     assert (event.status, event.starts_at) == (
         Event.Status.PUBLISHED,
@@ -432,7 +435,7 @@ def test_import_publish_leaves_cancelled_and_published_events_alone(organiser, t
 
     out, err = run_import(tmp_path, "--publish")
 
-    assert (out, err) == ("0 created, 0 updated, 2 unchanged, 0 failed.\n", "")
+    assert (out, err) == ("0 created, 0 updated, 2 unchanged, 0 flagged, 0 failed.\n", "")
     assert dict(Event.objects.values_list("slug", "status")) == {
         "workshop": Event.Status.CANCELLED,
         "talk": Event.Status.PUBLISHED,
@@ -453,7 +456,7 @@ def test_import_event_failing_validation_reported_and_the_rest_imported(organise
     out, err = run_import(tmp_path)
 
     assert err == f"{page}: not imported: map link: Enter a valid URL.\n"
-    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 1 failed."
+    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 0 flagged, 1 failed."
     assert list(Event.objects.values_list("source_file", flat=True)) == [SEED.name]
     # The failed page's topic is not left behind either.
     assert list(Topic.objects.values_list("name", flat=True)) == ["People and Participation"]
@@ -469,6 +472,6 @@ def test_import_update_failing_validation_keeps_the_event_as_it_was(organiser, t
     out, err = run_import(page, "--publish")
 
     assert err == f"{page}: not imported: map link: Enter a valid URL.\n"
-    assert summary_line(out) == "0 created, 0 updated, 0 unchanged, 1 failed."
+    assert summary_line(out) == "0 created, 0 updated, 0 unchanged, 0 flagged, 1 failed."
     assert Event.objects.values().get() == before
     assert Topic.objects.count() == 0

@@ -55,7 +55,7 @@ def test_reimport_leaves_a_title_changed_in_turnout_and_reports_it(workshop):
         f"{workshop}: updated /events/workshop/ (Draft)",
         "  Left alone, changed in Turnout: title is “Workshop on data rights”; the website says "
         "“Workshop (new)”.",
-        "0 created, 1 updated, 0 unchanged, 0 failed.",
+        "0 created, 1 updated, 0 unchanged, 0 flagged, 0 failed.",
     ]
 
 
@@ -115,7 +115,7 @@ def test_reimport_leaves_topics_changed_in_turnout(workshop):
 def test_reimport_of_a_page_changed_nowhere_reports_nothing(workshop):
     Event.objects.update(title="Workshop on data rights")
 
-    assert run_import(workshop) == "0 created, 0 updated, 1 unchanged, 0 failed.\n"
+    assert run_import(workshop) == "0 created, 0 updated, 1 unchanged, 0 flagged, 0 failed.\n"
 
 
 @pytest.fixture
@@ -159,9 +159,9 @@ def test_reimport_of_an_unchanged_page_points_its_form_link_to_turnout(seed):
     assert out.splitlines() == [
         f"{seed}: updated /events/ogp-ai-procurement-public-participation/ (Draft)",
         f"  The description's registration link {SEED_FORM} now points to registration in Turnout.",
-        "0 created, 1 updated, 0 unchanged, 0 failed.",
+        "0 created, 1 updated, 0 unchanged, 0 flagged, 0 failed.",
     ]
-    assert run_import(seed) == "0 created, 0 updated, 1 unchanged, 0 failed.\n"
+    assert run_import(seed) == "0 created, 0 updated, 1 unchanged, 0 flagged, 0 failed.\n"
 
 
 def test_import_form_link_kept_while_registration_is_on_the_form(seed):
@@ -203,7 +203,9 @@ def test_import_publish_refuses_a_page_flagged_for_review(organiser, tmp_path):
         "  Needs review: No time found in the text: imported as an all-day event.",
         f"{page}: not published, it needs review: No time found in the text: imported as an "
         "all-day event.",
-        "1 created, 0 updated, 0 unchanged, 0 failed.",
+        "2030-05-04-workshop.md: needs review: No time found in the text: imported as an "
+        "all-day event.",
+        "1 created, 0 updated, 0 unchanged, 1 flagged, 0 failed.",
     ]
 
 
@@ -218,7 +220,7 @@ def test_import_publish_refuses_an_unchanged_page_still_flagged(organiser, tmp_p
     assert out.splitlines() == [
         f"{page}: not published, it needs review: No time found in the text: imported as an "
         "all-day event.",
-        "0 created, 0 updated, 1 unchanged, 0 failed.",
+        "0 created, 0 updated, 1 unchanged, 0 flagged, 0 failed.",
     ]
 
 

@@ -10,7 +10,11 @@ Starts gunicorn (gthread workers) on a fresh PostgreSQL database and measures:
    server;
 3. event page requests per second against the bare view.
 
-Usage: .venv/bin/python bench/registrations.py [--duration 30] [--page-duration 10]
+With ``--compare REV [REV ...]``, the app as it was at each git revision runs beside today's,
+on a database of its own, and each round measures them back to back: the figures of two versions
+of the registration path in one run (docs/performance.md compares the two lock orders so).
+
+Usage: .venv/bin/python bench/registrations.py [--duration 30] [--page-duration 10] [--compare REV]
 Needs wrk and pgbench on the PATH (`make bench` installs wrk).
 """
 
@@ -26,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +58,7 @@ def event(slug, capacity):
 # Each round registers for events of its own, so that every round starts from the same counts.
 events = [("burst", 50), ("page", 40)]
 for number in range(ROUNDS):
-    events += [(f"{name}-{number}", None) for name in ("sustained", "reference", "same-order")]
+    events += [(f"{name}-{number}", None) for name in ("sustained", "reference")]
 ids = {slug: event(slug, capacity).pk for slug, capacity in events}
 page = Event.objects.get(slug="page")
 for i in range(30):
@@ -72,8 +77,6 @@ INSERT INTO django_tasks_database_dbtaskresult (id, status, enqueued_at, started
 }
 # The ceiling the goal is set against: lock, count, then insert, in one transaction.
 REFERENCE_ORDER = ["lock", "count", "insert"]
-# Turnout's own order (registrations/services.py): the event's lock before any write.
-TURNOUT_ORDER = ["lock", "count", "insert"]
 
 
 def pgbench_script(order: list[str], event_id: int) -> str:
@@ -87,9 +90,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def run(command, env=None, **kwargs) -> str:
+def run(command, env=None, cwd=ROOT, **kwargs) -> str:
     result = subprocess.run(
-        command, cwd=ROOT, env=env, check=True, capture_output=True, text=True, **kwargs
+        command, cwd=cwd, env=env, check=True, capture_output=True, text=True, **kwargs
     )
     return result.stdout
 
@@ -162,18 +165,56 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn process")
+    parser.add_argument(
+        "--compare",
+        metavar="REV",
+        nargs="+",
+        default=[],
+        help="also measure the app at these git revisions, in the same rounds",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "pgbench", "psql"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is needed: apt-get install wrk postgresql-client")
 
-    name = args.database.rsplit("/", 1)[1]
-    server_url = args.database.rsplit("/", 1)[0]
+    apps = {"today": start_app(ROOT, args.database, args)}
+    try:
+        for number, revision in enumerate(args.compare, 1):
+            source = Path(tempfile.mkdtemp(prefix="turnout-bench-"))
+            archive = subprocess.run(
+                ["git", "archive", revision], cwd=ROOT, check=True, capture_output=True
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+            apps[revision] = start_app(source, f"{args.database}_{number}", args)
+        for name, app in apps.items():
+            print(f"{name}: ", end="")
+            report_burst(measure_burst(app))
+        rounds = [measure_round(args, apps, number) for number in range(args.rounds)]
+    finally:
+        for app in apps.values():
+            app.server.terminate()
+            app.server.wait(timeout=30)
+    report(args, rounds)
+
+
+@dataclass
+class App:
+    """One version of the app, serving its own database."""
+
+    database: str
+    url: str
+    ids: dict
+    server: subprocess.Popen
+
+
+def start_app(root: Path, database: str, args) -> App:
+    name = database.rsplit("/", 1)[1]
+    server_url = database.rsplit("/", 1)[0]
     psql(f"{server_url}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     psql(f"{server_url}/postgres", f'CREATE DATABASE "{name}"')
     env = {
         **os.environ,
-        "DATABASE_URL": args.database,
+        "DATABASE_URL": database,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-bench-only",
         "DEBUG": "0",
@@ -183,12 +224,15 @@ def main() -> None:
         "EMAIL_TO_CONSOLE": "1",
         # The benchmark sends every registration from one address.
         "REGISTRATIONS_PER_ADDRESS_PER_HOUR": "0",
+        # Each version imports its own code, not the installed checkout's.
+        "PYTHONPATH": str(root),
     }
     python = [sys.executable, "manage.py"]
-    run([*python, "migrate", "--no-input", "-v0"], env=env)
-    run([*python, "collectstatic", "--no-input", "-v0"], env=env)
+    run([*python, "migrate", "--no-input", "-v0"], env=env, cwd=root)
+    run([*python, "collectstatic", "--no-input", "-v0"], env=env, cwd=root)
     create_events = f"ROUNDS = {args.rounds}\n{CREATE_EVENTS}"
-    ids = json.loads(run([*python, "shell", "-c", create_events], env=env).strip().splitlines()[-1])
+    output = run([*python, "shell", "-c", create_events], env=env, cwd=root)
+    ids = json.loads(output.strip().splitlines()[-1])
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -196,27 +240,21 @@ def main() -> None:
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "config/gunicorn.py",
          "--workers", str(args.workers), "--threads", str(args.threads),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        cwd=root, env=env,
     )  # fmt: skip
-    try:
-        wait_until_up(url, server)
-        report_burst(measure_burst(args, url, ids))
-        rounds = [measure_round(args, url, ids, number) for number in range(args.rounds)]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    report(args, rounds)
+    wait_until_up(url, server)
+    return App(database=database, url=url, ids=ids, server=server)
 
 
-def measure_burst(args, url: str, ids: dict) -> dict:
-    register_url = f"{url}/events/burst/register/"
+def measure_burst(app: App) -> dict:
+    register_url = f"{app.url}/events/burst/register/"
     started = time.perf_counter()
     codes = burst([(register_url, registration_form(i)) for i in range(200)], concurrency=32)
     seconds = time.perf_counter() - started
     counts = psql(
-        args.database,
+        app.database,
         "SELECT status || '=' || COUNT(*) FROM registrations_registration "
-        f"WHERE event_id = {ids['burst']} GROUP BY status ORDER BY status",
+        f"WHERE event_id = {app.ids['burst']} GROUP BY status ORDER BY status",
     )
     return {
         "seconds": seconds,
@@ -226,31 +264,29 @@ def measure_burst(args, url: str, ids: dict) -> dict:
     }
 
 
-def measure_round(args, url: str, ids: dict, number: int) -> dict:
+def measure_round(args, apps: dict[str, App], number: int) -> dict:
     """One of each measurement, back to back, so that each ratio compares like with like."""
-    register = wrk(
-        f"{url}/events/sustained-{number}/register/",
-        seconds=args.duration,
-        connections=args.connections,
-        script=str(ROOT / "bench" / "register.lua"),
-    )
-    register["saved"] = registration_rows(args.database, ids[f"sustained-{number}"])
-    ceilings = {
-        name: pgbench(
-            args.database,
-            pgbench_script(order, ids[f"{name}-{number}"]),
+    register = {}
+    for name, app in apps.items():
+        register[name] = wrk(
+            f"{app.url}/events/sustained-{number}/register/",
             seconds=args.duration,
-            clients=args.connections,
+            connections=args.connections,
+            script=str(ROOT / "bench" / "register.lua"),
         )
-        for name, order in [("reference", REFERENCE_ORDER), ("same-order", TURNOUT_ORDER)]
-    }
+        register[name]["saved"] = registration_rows(app.database, app.ids[f"sustained-{number}"])
+    today = apps["today"]
     page = {"seconds": args.page_duration, "connections": args.connections}
     return {
         "register": register,
-        "pgbench_tps": ceilings["reference"],
-        "pgbench_same_order_tps": ceilings["same-order"],
-        "bare": wrk(f"{url}/bench/bare/", **page),
-        "page": wrk(f"{url}/events/page/", **page),
+        "pgbench_tps": pgbench(
+            today.database,
+            pgbench_script(REFERENCE_ORDER, today.ids[f"reference-{number}"]),
+            seconds=args.duration,
+            clients=args.connections,
+        ),
+        "bare": wrk(f"{today.url}/bench/bare/", **page),
+        "page": wrk(f"{today.url}/events/page/", **page),
     }
 
 
@@ -267,30 +303,36 @@ def report_burst(burst_result: dict) -> None:
 
 def report(args, rounds: list[dict]) -> None:
     for number, result in enumerate(rounds, 1):
-        register, bare, page = result["register"], result["bare"], result["page"]
+        bare, page = result["bare"], result["page"]
         print(f"round {number}:")
-        print(f"  registrations: {register['rps']:.0f}/s at {args.connections} connections, "
-              f"p50 {register['p50_ms']:.1f} ms, p99 {register['p99_ms']:.1f} ms, "
-              f"non-302 {register['errors']}, {register['requests']} requests, "
-              f"{register['saved']} saved {register['socket_errors']}")  # fmt: skip
-        print(f"  pgbench, lock + count + insert: {result['pgbench_tps']:.0f}/s; "
-              f"in Turnout's order, insert + lock + count: "
-              f"{result['pgbench_same_order_tps']:.0f}/s")  # fmt: skip
+        for name, register in result["register"].items():
+            print(f"  registrations ({name}): {register['rps']:.0f}/s at {args.connections} "
+                  f"connections, p50 {register['p50_ms']:.1f} ms, p99 {register['p99_ms']:.1f} ms, "
+                  f"non-302 {register['errors']}, {register['requests']} requests, "
+                  f"{register['saved']} saved {register['socket_errors']}")  # fmt: skip
+        print(f"  pgbench, lock + count + insert: {result['pgbench_tps']:.0f}/s")
         print(f"  bare Django view: {bare['rps']:.0f}/s; event page: {page['rps']:.0f}/s, "
               f"p50 {page['p50_ms']:.1f} ms, p99 {page['p99_ms']:.1f} ms")  # fmt: skip
 
-    def median_ratio(numerator, denominator):
-        return statistics.median(numerator(r) / denominator(r) for r in rounds)
+    def median(value):
+        return statistics.median(value(r) for r in rounds)
 
-    register_ratio = median_ratio(lambda r: r["register"]["rps"], lambda r: r["pgbench_tps"])
-    page_ratio = median_ratio(lambda r: r["page"]["rps"], lambda r: r["bare"]["rps"])
     print(f"median of {len(rounds)} rounds:")
-    print(f"  registrations/s: {statistics.median(r['register']['rps'] for r in rounds):.0f}, "
-          f"p50 {statistics.median(r['register']['p50_ms'] for r in rounds):.1f} ms, "
-          f"p99 {statistics.median(r['register']['p99_ms'] for r in rounds):.1f} ms")  # fmt: skip
-    same_order = median_ratio(lambda r: r["register"]["rps"], lambda r: r["pgbench_same_order_tps"])
-    print(f"  ratio registrations / pgbench ceiling: {register_ratio:.2f} (goal >= 0.40)")
-    print(f"  ratio registrations / pgbench in Turnout's order: {same_order:.2f}")
+    for name in rounds[0]["register"]:
+        runs = [r["register"][name] for r in rounds]
+        rps = statistics.median(run["rps"] for run in runs)
+        p50 = statistics.median(run["p50_ms"] for run in runs)
+        p99 = statistics.median(run["p99_ms"] for run in runs)
+        ceiling = statistics.median(
+            run["rps"] / r["pgbench_tps"] for run, r in zip(runs, rounds, strict=True)
+        )
+        print(f"  registrations/s ({name}): {rps:.0f}, p50 {p50:.1f} ms, p99 {p99:.1f} ms; "
+              f"ratio to the pgbench ceiling: {ceiling:.2f}")  # fmt: skip
+    for revision in args.compare:
+        ratio = median(lambda r: r["register"]["today"]["rps"] / r["register"][revision]["rps"])  # noqa: B023
+        print(f"  ratio registrations/s today / at {revision}: {ratio:.2f}")
+    page_ratio = median(lambda r: r["page"]["rps"] / r["bare"]["rps"])
+    print("  goal: registrations / pgbench ceiling >= 0.40")
     print(f"  ratio event page / bare view: {page_ratio:.2f} (goal >= 0.30)")
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-import django
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -213,11 +212,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # SEND_EMAIL_IMMEDIATELY=1, which `make run` sets, runs them inside the web process instead,
 # so a demo needs no worker (and no retries: a failed send is only logged).
 if env_bool("SEND_EMAIL_IMMEDIATELY", False):
-    TASKS_BACKEND = (
-        "django.tasks.backends.immediate.ImmediateBackend"
-        if django.VERSION >= (6, 0)
-        else "django_tasks.backends.immediate.ImmediateBackend"
-    )
+    TASKS_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
 else:
     TASKS_BACKEND = "django_tasks_db.DatabaseBackend"
 TASKS = {"default": {"BACKEND": TASKS_BACKEND}}

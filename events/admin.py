@@ -3,6 +3,7 @@ import zoneinfo
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations import admin_views, emails, services
+from registrations import admin_views, emails, services, tasks
 from registrations.admin import QuestionInline, RegistrationInline
 from registrations.forms import OrganiserMessageForm
 from registrations.models import Registration, with_registration_counts
@@ -187,7 +188,10 @@ class EventAdmin(OrganiserScopedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
-            notified = emails.queue_event_change_emails(event=obj, changed_fields=form.changed_data)
+            # The admin saves a change in one transaction: the emails are queued in it.
+            stored = emails.queue_event_change_emails(event=obj, changed_fields=form.changed_data)
+            tasks.enqueue_delivery(*stored)
+            notified = len(stored)
             if notified:
                 self.message_user(
                     request,
@@ -319,13 +323,15 @@ class EventAdmin(OrganiserScopedAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             if "_send" in request.POST:
-                sent = emails.queue_organiser_message(
-                    event=event,
-                    subject=data["subject"],
-                    body=data["body"],
-                    include_waitlisted=data["include_waitlisted"],
-                    sent_by=request.user,
-                )
+                with transaction.atomic():
+                    sent, stored = emails.queue_organiser_message(
+                        event=event,
+                        subject=data["subject"],
+                        body=data["body"],
+                        include_waitlisted=data["include_waitlisted"],
+                        sent_by=request.user,
+                    )
+                    tasks.enqueue_delivery(*stored)
                 self.message_user(
                     request,
                     ngettext(

@@ -1,13 +1,15 @@
 """What Turnout writes to attendees, and queuing it with the change that causes it.
 
 Each ``queue_*`` function renders the email now, in the language of the person who caused
-it, stores it as an ``OutboundEmail`` in the caller's transaction, and queues its sending.
+it, and stores it as an ``OutboundEmail`` in the caller's transaction; the caller queues its
+sending in the same transaction (``tasks.enqueue_delivery``), as the services do. This module
+imports no task: the worker that sends an email calls ``compose`` from here.
 A stored email holds a placeholder where the attendee's personal link goes; the link is
 written in only when the email is sent (``OutboundEmail.bodies_to_send``).
 """
 
-import re
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -22,8 +24,8 @@ from django.utils.translation import gettext as _
 from events import calendar
 from events.models import Event
 
+from . import plain_text
 from .models import LinkRequest, OrganiserMessage, OutboundEmail, Registration
-from .tasks import enqueue_delivery
 
 Kind = OutboundEmail.Kind
 Status = Registration.Status
@@ -86,25 +88,19 @@ def _context(event: Event, registration: Registration | None = None, **extra) ->
 
 
 def render(template: str, context: dict) -> tuple[str, str]:
-    """The plain text and HTML bodies of ``templates/emails/<template>.txt|.html``."""
-    text = render_to_string(f"emails/{template}.txt", context)
-    # Template tags leave blank lines behind; a paragraph break is one empty line.
-    text = re.sub(r"\n\s*\n\s*\n+", "\n\n", text).strip() + "\n"
-    return text, render_to_string(f"emails/{template}.html", context)
+    """The plain text and HTML bodies of ``templates/emails/<template>.html``: the text is
+    derived from the HTML, so each email is written once."""
+    html = render_to_string(f"emails/{template}.html", context)
+    return plain_text.from_html(html), html
 
 
 def _store(*, template: str, context: dict, ics: str = "", **envelope) -> OutboundEmail:
-    """Write one email, store it and queue it. A second email with the same key is refused
-    by the database (IntegrityError), which is how a reminder is never queued twice."""
+    """Write one email and store it. A second email with the same key is refused by the
+    database (IntegrityError), which is how a reminder is never queued twice."""
     email = _envelope(**envelope)
     email.body_text, email.body_html = render(template, context)
     email.calendar = ics
-    return _store_envelope(email)
-
-
-def _store_envelope(email: OutboundEmail) -> OutboundEmail:
     email.save(force_insert=True)
-    enqueue_delivery(email)
     return email
 
 
@@ -156,9 +152,8 @@ def _to_attendee(
 def queue_registration_email(registration: Registration) -> OutboundEmail:
     """The confirmation with a calendar invitation, or the waiting-list notice.
 
-    Stored with the registration but written by the worker when it sends it
-    (``write_registration_email``): registering, under the event's lock, does not wait for
-    templates and calendar files.
+    Stored with the registration but written by the worker when it sends it (``compose``):
+    registering, under the event's lock, does not wait for templates and calendar files.
     """
     email = _envelope(
         to_email=registration.email,
@@ -167,7 +162,9 @@ def queue_registration_email(registration: Registration) -> OutboundEmail:
         registration=registration,
         **_registration_email_kind(registration),
     )
-    return _store_envelope(email)
+    email.compose_later = True
+    email.save(force_insert=True)
+    return email
 
 
 def _registration_email_kind(registration: Registration) -> dict[str, str]:
@@ -185,14 +182,15 @@ def _registration_email_kind(registration: Registration) -> dict[str, str]:
     }
 
 
-def write_registration_email(email: OutboundEmail) -> None:
-    """Write the text of an email that ``queue_registration_email`` left unwritten."""
+def compose(email: OutboundEmail) -> None:
+    """Write the text of an email stored to be written later (``queue_registration_email``)."""
     registration = email.registration
     context = _context(registration.event, registration)
     email.body_text, email.body_html = render(email.kind, context)
     if email.kind == Kind.CONFIRMATION:
         email.calendar = _invitation(registration)
-    email.save(update_fields=["body_text", "body_html", "calendar"])
+    email.compose_later = False
+    email.save(update_fields=["body_text", "body_html", "calendar", "compose_later"])
 
 
 def queue_already_registered_email(registration: Registration) -> OutboundEmail:
@@ -231,9 +229,9 @@ def queue_cancellation_email(
     )
 
 
-def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> int:
+def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> list[OutboundEmail]:
     """Tell every active registration that the organisers changed the time or place of the
-    event, or cancelled it. Returns how many emails were queued."""
+    event, or cancelled it. Returns the emails stored."""
     if "status" in changed_fields and event.status == Event.Status.CANCELLED:
         kind = Kind.EVENT_CANCELLED
         subject = _("Cancelled: %(title)s")
@@ -241,27 +239,28 @@ def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> int
         kind = Kind.EVENT_CHANGED
         subject = _("Changed: %(title)s")
     else:
-        return 0
+        return []
     subject = subject % {"title": single_line(event.title)}
     # One key per change: every change is announced, each once.
     change = uuid.uuid4().hex
-    count = 0
+    stored = []
     # Held places are left out: they get the event as it is when they confirm their address.
     for registration in Registration.objects.filter(event=event).active().not_on_hold():
         registration.event = event
         ics = ""
         if registration.status == Status.CONFIRMED:
             ics = _invitation(registration, cancel=kind == Kind.EVENT_CANCELLED)
-        _to_attendee(
-            registration,
-            kind,
-            subject,
-            key=f"{kind}:{change}:{registration.pk}",
-            ics=ics,
-            changed=sorted(TIME_AND_PLACE_FIELDS & set(changed_fields)),
+        stored.append(
+            _to_attendee(
+                registration,
+                kind,
+                subject,
+                key=f"{kind}:{change}:{registration.pk}",
+                ics=ics,
+                changed=sorted(TIME_AND_PLACE_FIELDS & set(changed_fields)),
+            )
         )
-        count += 1
-    return count
+    return stored
 
 
 def reminder_due(now: datetime | None = None):
@@ -283,24 +282,32 @@ def reminder_due(now: datetime | None = None):
     )
 
 
-def queue_reminders(now: datetime | None = None) -> int:
-    """Queue each due reminder once; safe to run often and twice at the same time."""
-    count = 0
+def queue_reminders(
+    now: datetime | None = None, *, then: Callable[[OutboundEmail], None] | None = None
+) -> list[OutboundEmail]:
+    """Store each due reminder once; safe to run often and twice at the same time.
+
+    ``then`` is called with each reminder in the transaction that stores it: the caller
+    queues its sending there. Returns the reminders stored.
+    """
+    stored = []
     for registration in reminder_due(now):
         title = single_line(registration.event.title)
         try:
             with transaction.atomic():
-                _to_attendee(
+                email = _to_attendee(
                     registration,
                     Kind.REMINDER,
                     _("Reminder: %(title)s on %(date)s")
                     % {"title": title, "date": _local_start(registration.event)},
                 )
+                if then is not None:
+                    then(email)
         except IntegrityError:
             # Another run queued this reminder a moment ago: one copy is enough.
             continue
-        count += 1
-    return count
+        stored.append(email)
+    return stored
 
 
 def message_recipients(event: Event, *, include_waitlisted: bool):
@@ -324,8 +331,9 @@ def render_organiser_message(
 @transaction.atomic
 def queue_organiser_message(
     *, event: Event, subject: str, body: str, include_waitlisted: bool, sent_by
-) -> OrganiserMessage:
-    """Send the organisers' message to the event's attendees and record that it was sent."""
+) -> tuple[OrganiserMessage, list[OutboundEmail]]:
+    """Write the organisers' message to each of the event's attendees and record that it was
+    sent. Returns the record and the emails stored."""
     recipients = list(message_recipients(event, include_waitlisted=include_waitlisted))
     message = OrganiserMessage.objects.create(
         event=event,
@@ -335,16 +343,19 @@ def queue_organiser_message(
         sent_by=sent_by,
         recipient_count=len(recipients),
     )
+    stored = []
     for registration in recipients:
         registration.event = event
-        _to_attendee(
-            registration,
-            Kind.MESSAGE,
-            message.subject,
-            key=f"message:{message.pk}:{registration.pk}",
-            body=body,
+        stored.append(
+            _to_attendee(
+                registration,
+                Kind.MESSAGE,
+                message.subject,
+                key=f"message:{message.pk}:{registration.pk}",
+                body=body,
+            )
         )
-    return message
+    return message, stored
 
 
 @transaction.atomic

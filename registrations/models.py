@@ -264,7 +264,7 @@ LINK_PLACEHOLDER_PATTERN = re.compile(r"\[\[(personal|confirm)-link:(\d+)\]\]")
 
 class OutboundEmailQuerySet(models.QuerySet):
     def queued(self):
-        return self.filter(status=OutboundEmail.Status.QUEUED)
+        return self.filter(status=OutboundEmail.Delivery.QUEUED)
 
 
 class OutboundEmail(models.Model):
@@ -287,7 +287,10 @@ class OutboundEmail(models.Model):
         CONFIRM_ADDRESS = "confirm_address", _("Confirm the email address")
         ALREADY_REGISTERED = "already_registered", _("Already registered")
 
-    class Status(models.TextChoices):
+    class Delivery(models.TextChoices):
+        """Where sending the email stands (its ``status``); not to be confused with
+        ``Registration.Status``."""
+
         QUEUED = "queued", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
@@ -327,8 +330,16 @@ class OutboundEmail(models.Model):
     recipient = models.EmailField(_("to"), max_length=254)
     reply_to = models.EmailField(_("reply to"), blank=True)
     subject = models.CharField(_("subject"), max_length=300)
-    body_text = models.TextField(_("plain text"))
-    body_html = models.TextField(_("HTML"))
+    compose_later = models.BooleanField(
+        _("written when sent"),
+        default=False,
+        help_text=_(
+            "The worker writes the text of this email just before sending it, so that "
+            "registering does not wait for templates and calendar files."
+        ),
+    )
+    body_text = models.TextField(_("plain text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)
     calendar = models.TextField(
         _("calendar invitation"), blank=True, help_text=_("An iCalendar file sent as invite.ics.")
     )
@@ -339,7 +350,7 @@ class OutboundEmail(models.Model):
         help_text=_("The same on every attempt, so mail programs can drop a second copy."),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=10, choices=Delivery.choices, default=Delivery.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)

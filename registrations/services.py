@@ -219,7 +219,7 @@ def _claim_place(
     registration.save(force_insert=True)  # a second registration of the address fails here
     _store_answers(registration, {question: value for question, value in answers.items() if value})
     # For a hold, the email asks to confirm the address; the confirmation comes after that.
-    emails.queue_registration_email(registration)
+    tasks.enqueue_delivery(emails.queue_registration_email(registration))
     return None
 
 
@@ -235,7 +235,7 @@ def _email_link_to_holder(registration: Registration) -> None:
         kind=emails.Kind.ALREADY_REGISTERED, created_at__gte=timezone.now() - timedelta(hours=1)
     )
     if recent.count() < ALREADY_REGISTERED_EMAILS_PER_HOUR:
-        emails.queue_already_registered_email(registration)
+        tasks.enqueue_delivery(emails.queue_already_registered_email(registration))
 
 
 def _release_expired_holds(event: Event, *, now: datetime) -> tuple[int, list[Registration]]:
@@ -306,7 +306,7 @@ def confirm_email(*, registration: Registration, now: datetime | None = None) ->
         registration.hold_expires_at = None
         registration.email_confirmed_at = now
         registration.save(update_fields=["hold_expires_at", "email_confirmed_at", "updated_at"])
-        emails.queue_registration_email(registration)
+        tasks.enqueue_delivery(emails.queue_registration_email(registration))
     return registration
 
 
@@ -380,7 +380,7 @@ def _promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
         registration.save(update_fields=["status", "updated_at"])
         # A held place is told about once the address is confirmed, not before.
         if not registration.is_on_hold:
-            emails.queue_promotion_email(registration)
+            tasks.enqueue_delivery(emails.queue_promotion_email(registration))
     return promoted
 
 
@@ -406,7 +406,7 @@ def cancel(
         ]
     )  # fmt: skip
     if not held:  # nothing more is sent to an address nobody confirmed
-        emails.queue_cancellation_email(registration, had_place=had_place)
+        tasks.enqueue_delivery(emails.queue_cancellation_email(registration, had_place=had_place))
     return _promote_waitlisted(event, now=now)
 
 
@@ -433,7 +433,7 @@ def promote(*, registration: Registration, allow_over_capacity: bool = False) ->
     registration.status = Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
     if not registration.is_on_hold:
-        emails.queue_promotion_email(registration)
+        tasks.enqueue_delivery(emails.queue_promotion_email(registration))
     return registration
 
 
@@ -716,5 +716,5 @@ def _admit_walk_in(
     registration.event = event
     registration.save(force_insert=True)
     # Their personal link and calendar invitation, as for anyone who registers.
-    emails.queue_registration_email(registration)
+    tasks.enqueue_delivery(emails.queue_registration_email(registration))
     return registration

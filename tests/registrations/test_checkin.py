@@ -220,13 +220,15 @@ def test_checkin_tap_checks_in_and_returns_to_search(organiser_client, event):
     registration = RegistrationFactory(event=event, name="Ada")
     back = f"{checkin_url(event)}?q=ada"
 
+    before = timezone.now()
     response = organiser_client.post(
         entry_url(registration), {"action": "check_in", "next": back}, follow=True
     )
+    after = timezone.now()
 
     assert response.redirect_chain == [(back, 302)]
     registration.refresh_from_db()
-    assert registration.checked_in_at is not None
+    assert before <= registration.checked_in_at <= after
     html = response.content.decode()
     assert "Ada is checked in." in html
     assert "Undo" in html
@@ -298,11 +300,13 @@ def test_checkin_entry_of_another_event_404(organiser_client, event):
 
 
 def test_walk_in_form_registers_and_checks_in(organiser_client, event):
+    before = timezone.now()
     response = organiser_client.post(walk_in_url(event), walk_in_data(), follow=True)
+    after = timezone.now()
 
     registration = Registration.objects.get()
     assert (registration.name, registration.email) == ("Grace Hopper", "grace@navy.example")
-    assert registration.checked_in_at is not None
+    assert before <= registration.checked_in_at <= after
     assert "Grace Hopper is registered and checked in." in response.content.decode()
     assert [r.name for r in response.context["registrations"]] == ["Grace Hopper"]
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from registrations import emails, services
+from registrations import emails, services, tasks
 from registrations.models import OutboundEmail, Registration
 from tests.factories import EventFactory, RegistrationFactory
 
@@ -70,7 +70,7 @@ def test_confirmation_sent_by_worker_with_details_and_personal_link(
     assert f'href="{link}"' in html
     assert "AI procurement &amp; public participation" in html
     email = OutboundEmail.objects.get()
-    assert email.status == OutboundEmail.Status.SENT
+    assert email.status == OutboundEmail.Delivery.SENT
     assert message.extra_headers["Message-ID"] == email.message_id
 
 
@@ -150,7 +150,7 @@ def test_registration_resubmitted_queues_one_confirmation(vitoria, run_worker, m
 def stored_before_names_were_checked(event, name, email="ada@example.org"):
     """A registration whose name the service would refuse now, with its email queued."""
     registration = RegistrationFactory(event=event, name=name, email=email)
-    emails.queue_registration_email(registration)
+    tasks.enqueue_delivery(emails.queue_registration_email(registration))
     return registration
 
 
@@ -202,7 +202,7 @@ def test_immediate_backend_sends_without_worker_once_committed(vitoria, mailoutb
     register(vitoria)
 
     assert len(mailoutbox) == 1
-    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+    assert OutboundEmail.objects.get().status == OutboundEmail.Delivery.SENT
     assert DBTaskResult.objects.count() == 0
 
 
@@ -231,3 +231,51 @@ def test_registration_form_refuses_address_with_line_break(client, vitoria):
     assert response.context["form"].errors["email"] == ["Enter a valid email address."]
     assert Registration.objects.count() == 0
     assert OutboundEmail.objects.count() == 0
+
+
+def test_text_version_derived_from_the_html_whole(vitoria, run_worker, mailoutbox, settings):
+    settings.SITE_URL = "https://events.example.org"
+    settings.ORGANISATION_NAME = "Open Knowledge"
+    vitoria.map_url = "https://maps.example.org/nh"
+    vitoria.save()
+    registration = register(vitoria)
+
+    run_worker()
+
+    assert mailoutbox[0].body == (
+        "Hello Ada Lovelace,\n"
+        "\n"
+        "Your place at AI procurement & public participation is confirmed. The calendar "
+        "invitation attached (invite.ics) adds the event to your calendar.\n"
+        "\n"
+        "AI procurement & public participation\n"
+        "When: Wednesday 6 October 2027, 10:00–12:30 (Europe/Madrid, CEST)\n"
+        "Where: NH Canciller Ayala Vitoria\n"
+        "Ramón y Cajal Kalea, 5, 01007 Vitoria-Gasteiz\n"
+        "Map and directions: https://maps.example.org/nh\n"
+        "Event page: https://events.example.org/events/ai-procurement/\n"
+        "\n"
+        "Your personal link: see or change your details, cancel your place, or delete your "
+        "data. Keep it to yourself.\n"
+        f"https://events.example.org/registration/{registration.token}/\n"
+        "\n"
+        "-- \n"
+        "Open Knowledge\n"
+        "Questions? Write to events@example.org.\n"
+    )
+
+
+def test_organiser_message_text_is_the_text_typed(vitoria):
+    registration = RegistrationFactory(event=vitoria, name="Ada Lovelace")
+    body = 'Room 2 <b>not 3</b> & "bring ID".\nSee you.\n\nThe team'
+
+    text, html = emails.render_organiser_message(
+        event=vitoria, registration=registration, body=body
+    )
+
+    assert text.split("\n\n")[1:4] == [
+        "A message from the organisers of AI procurement & public participation:",
+        'Room 2 <b>not 3</b> & "bring ID".\nSee you.',
+        "The team",
+    ]
+    assert "<p>Room 2 &lt;b&gt;not 3&lt;/b&gt; &amp; &quot;bring ID&quot;.<br>" in html

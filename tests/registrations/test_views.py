@@ -44,7 +44,9 @@ def test_register_form_shows_fields(client, event):
 
 
 def test_register_creates_registration_and_shows_success(client, event):
+    before = timezone.now()
     response = client.post(register_url(event), form_data(), follow=True)
+    after = timezone.now()
 
     registration = Registration.objects.get()
     assert response.redirect_chain == [
@@ -53,7 +55,7 @@ def test_register_creates_registration_and_shows_success(client, event):
     assert registration.name == "Ada Lovelace"
     assert registration.access_needs == "Step-free access"
     assert registration.status == Registration.Status.CONFIRMED
-    assert registration.privacy_consent_at is not None
+    assert before <= registration.privacy_consent_at <= after
     html = response.content.decode()
     assert "You are registered" in html
     assert registration.personal_path in html
@@ -276,12 +278,14 @@ def test_cancel_confirms_then_cancels(client, event):
     registration = RegistrationFactory(event=event)
 
     page = client.get(reverse("registrations:cancel", args=[registration.token]))
+    before = timezone.now()
     response = client.post(reverse("registrations:cancel", args=[registration.token]), follow=True)
+    after = timezone.now()
 
     registration.refresh_from_db()
     assert "Cancel your place?" in page.content.decode()
     assert registration.status == Registration.Status.CANCELLED
-    assert registration.cancelled_at is not None
+    assert before <= registration.cancelled_at <= after
     assert "Your registration is cancelled." in response.content.decode()
 
 

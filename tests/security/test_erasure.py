@@ -13,9 +13,9 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from events.models import Event
-from registrations import emails, services
+from registrations import emails, services, tasks
+from registrations.delivery import RETRY_DELAYS
 from registrations.models import LinkRequest, OutboundEmail, Registration
-from registrations.tasks import RETRY_DELAYS
 from tests.factories import EventFactory, QuestionFactory, RegistrationFactory
 from tests.security.dump import database_text, tables_holding
 
@@ -112,9 +112,10 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(
     run_worker()
     client.post(reverse("registrations:lost_link"), {"email": ADDRESS.upper()})
     # An organisers' message not sent yet.
-    emails.queue_organiser_message(
+    _message, stored = emails.queue_organiser_message(
         event=event, subject="Room", body="Room 2.", include_waitlisted=True, sent_by=None
     )
+    tasks.enqueue_delivery(*stored)
     secrets = person_secrets(earlier, registration)
     before = database_text()
     assert {"registrations_registration", "registrations_outboundemail"} <= set(
@@ -152,6 +153,24 @@ def test_erasure_queues_no_email_it_deletes(event, run_worker):
     promotion = OutboundEmail.objects.get(registration=waiting, kind="promoted")
     queued = DBTaskResult.objects.filter(status="READY")
     assert [task.args_kwargs for task in queued] == [{"args": [promotion.pk], "kwargs": {}}]
+
+
+def test_erasure_leaves_no_email_queued(client, event):
+    # Nothing has been sent yet: their confirmation, an organisers' message and the answer
+    # to a request for their links are all waiting for the worker.
+    registration = services.register(event=event, name=NAME, email=ADDRESS)
+    _message, stored = emails.queue_organiser_message(
+        event=event, subject="Room", body="Room 2.", include_waitlisted=True, sent_by=None
+    )
+    tasks.enqueue_delivery(*stored)
+    client.post(reverse("registrations:lost_link"), {"email": ADDRESS})
+    queued_before = (OutboundEmail.objects.queued().count(), LinkRequest.objects.count())
+
+    services.erase(registration=registration)
+
+    assert queued_before == (2, 1)
+    assert list(OutboundEmail.objects.all()) == []
+    assert list(DBTaskResult.objects.all()) == []
 
 
 def test_erasure_deletes_earlier_cancelled_registration_of_the_event(client, event):
@@ -235,7 +254,7 @@ def test_email_given_up_logs_no_address_or_name(event, run_worker, settings, log
 
     email = OutboundEmail.objects.get()
     logged = log_output.getvalue()
-    assert email.status == OutboundEmail.Status.FAILED
+    assert email.status == OutboundEmail.Delivery.FAILED
     assert f"Gave up sending email {email.pk}" in logged
     assert "ada.lovelace" not in logged.lower()
     assert "lovelace" not in logged.lower()

@@ -184,7 +184,7 @@ def test_anonymised_registrations_get_no_email(past_and_recent):
     old, _recent, _grace, _secrets = past_and_recent
     purge()
 
-    assert emails.queue_event_change_emails(event=old, changed_fields=["venue_name"]) == 0
+    assert emails.queue_event_change_emails(event=old, changed_fields=["venue_name"]) == []
     assert list(emails.message_recipients(old, include_waitlisted=True)) == []
     assert list(emails.message_recipients(old, include_waitlisted=False)) == []
 

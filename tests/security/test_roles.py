@@ -11,6 +11,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import Event, Membership, Organiser
 from registrations import emails
@@ -346,13 +347,15 @@ def test_checkin_posts_refused_to_viewer(login, event, role):
 def test_checkin_post_by_partner_manager_checks_in(login, event):
     registration = RegistrationFactory(event=event)
 
+    before = timezone.now()
     login("partner_manager").post(
         reverse("admin:events_event_checkin_entry", args=[event.pk, registration.pk]),
         {"action": "check_in"},
     )
+    after = timezone.now()
 
     registration.refresh_from_db()
-    assert registration.checked_in_at is not None
+    assert before <= registration.checked_in_at <= after
 
 
 @pytest.mark.parametrize("role", ["viewer", "mixed"])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Membership
-from registrations import emails, services
+from registrations import emails, services, tasks
 from registrations.models import LinkRequest, OutboundEmail, Registration
 from tests.factories import EventFactory, MembershipFactory, RegistrationFactory
 
@@ -36,21 +36,26 @@ def email_of_every_kind(client, event):
     event.refresh_from_db()
     event.venue_name = "Another hotel"
     event.save()
-    emails.queue_event_change_emails(event=event, changed_fields=["venue_name"])
-    emails.queue_organiser_message(
+    tasks.enqueue_delivery(
+        *emails.queue_event_change_emails(event=event, changed_fields=["venue_name"])
+    )
+    _message, stored = emails.queue_organiser_message(
         event=event, subject="Room", body="Room 2.", include_waitlisted=False, sent_by=None
     )
+    tasks.enqueue_delivery(*stored)
     cancelled_event = EventFactory(title="Cancelled later")
     in_cancelled = services.register(event=cancelled_event, name="Ada", email="ada@example.org")
     cancelled_event.status = Event.Status.CANCELLED
     cancelled_event.save()
-    emails.queue_event_change_emails(event=cancelled_event, changed_fields=["status"])
+    tasks.enqueue_delivery(
+        *emails.queue_event_change_emails(event=cancelled_event, changed_fields=["status"])
+    )
     soon = EventFactory(title="Tomorrow", starts_at=timezone.now() + timedelta(hours=12))
     tomorrow = RegistrationFactory(event=soon, name="Ada", email="ada@example.org")
     Registration.objects.filter(pk=tomorrow.pk).update(
         created_at=timezone.now() - timedelta(days=3)
     )
-    emails.queue_reminders()
+    emails.queue_reminders(then=tasks.enqueue_delivery)
     client.post(reverse("registrations:lost_link"), {"email": "ADA@example.org"})
     confirming = EventFactory(title="Confirm first", confirm_email_addresses=True)
     hedy = services.register(event=confirming, name="Hedy Lamarr", email="hedy@example.org")
@@ -77,7 +82,7 @@ def test_stored_emails_of_every_kind_hold_no_personal_link_while_sent_ones_do(
 
     stored = list(OutboundEmail.objects.order_by("pk"))
     assert {email.kind for email in stored} == set(OutboundEmail.Kind.values)
-    assert {email.status for email in stored} == {OutboundEmail.Status.SENT}
+    assert {email.status for email in stored} == {OutboundEmail.Delivery.SENT}
     assert [email.pk for email in stored if any(t in stored_text(email) for t in tokens)] == []
     sent = {message.extra_headers["Message-ID"]: message for message in mailoutbox}
     assert len(sent) == len(stored)
@@ -136,9 +141,10 @@ def test_organiser_message_cannot_write_in_another_attendees_link(
     grace = RegistrationFactory(event=event, name="Grace", email="grace@example.org")
     body = f"Grace's link: {grace.personal_link_placeholder}"
 
-    emails.queue_organiser_message(
+    _message, stored = emails.queue_organiser_message(
         event=event, subject="Hello", body=body, include_waitlisted=False, sent_by=None
     )
+    tasks.enqueue_delivery(*stored)
     run_worker()
 
     to_ada = next(m for m in mailoutbox if m.to == ["Ada <ada@example.org>"])

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from registrations.emails import queue_reminders
-from registrations.tasks import requeue_stalled
+from registrations.tasks import enqueue_delivery, requeue_stalled
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        reminders = queue_reminders()
+        reminders = len(queue_reminders(then=enqueue_delivery))
         requeued = requeue_stalled()
         self.stdout.write(
             f"{reminders} reminder(s) queued ({settings.REMINDER_HOURS_BEFORE:g} hours before); "

@@ -135,7 +135,14 @@ def import_page(*, page: Page, organiser: Organiser, publish: bool = False) -> I
         raise PageError(_describe(error)) from error
     event.save()
     if "topics" in result.applied:
-        event.topics.set(_topics_named(names=page.topics))
+        topics = _topics_named(names=page.topics)
+        event.topics.set(topics)
+        # A page's "data rights" may be the existing topic "Data rights": remember the name
+        # the event has, or the next import would take it for an organiser's change.
+        names = sorted((topic.name for topic in topics), key=str.lower)
+        if names != event.imported_values["topics"]:
+            event.imported_values["topics"] = names
+            Event.objects.filter(pk=event.pk).update(imported_values=event.imported_values)
     return result
 
 

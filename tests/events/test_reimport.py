@@ -254,3 +254,17 @@ def test_import_remembers_what_it_wrote(workshop):
         "featured": False,
         "topics": ["Data rights"],
     }
+
+
+def test_reimport_topic_matched_in_other_capitals_is_not_an_organisers_change(organiser, tmp_path):
+    Topic.objects.create(name="Data Rights", slug="data-rights")
+    page = tmp_path / "2030-05-04-workshop.md"
+    page.write_text(WORKSHOP.format(title="Workshop", when="2pm - 4pm").replace("Data r", "data r"))
+    run_import(page)
+    page.write_text(page.read_text().replace("data rights", "data rights, AI"))
+
+    out = run_import(page)
+
+    event = Event.objects.get()
+    assert sorted(event.topics.values_list("name", flat=True)) == ["AI", "Data Rights"]
+    assert "Left alone" not in out

@@ -110,7 +110,9 @@ def test_load_demo_then_website_import_keeps_both_events():
         "import_jekyll_events", str(SEED), "--organiser", "connected-by-data", stdout=output
     )
 
-    assert output.getvalue().splitlines()[-1] == "1 created, 0 updated, 0 unchanged, 0 failed."
+    assert output.getvalue().splitlines()[-1] == (
+        "1 created, 0 updated, 0 unchanged, 0 flagged, 0 failed."
+    )
     assert sorted(
         Event.objects.filter(source_file__endswith=SEED.name).values_list("slug", flat=True)
     ) == [

@@ -72,7 +72,7 @@ def test_listing_page_links_to_the_host_and_offers_no_registration(client, listi
         'Hosted by rightscon.org — <a href="https://www.rightscon.org/" rel="noopener">'
         "see the host's page</a>"
     ) in html
-    assert reverse("events:register", args=[listing.slug]) not in html
+    assert reverse("registrations:register", args=[listing.slug]) not in html
     assert "Organised by" not in html
     assert '<h2 id="organisers-heading" class="h6">Taking part</h2>' in html
     assert "Already registered?" not in html
@@ -84,7 +84,7 @@ def test_listing_without_a_link_says_hosted_elsewhere(client, listing):
     html = client.get(listing.get_absolute_url()).content.decode()
 
     assert "Hosted by another organisation." in html
-    assert reverse("events:register", args=[listing.slug]) not in html
+    assert reverse("registrations:register", args=[listing.slug]) not in html
 
 
 def test_listing_status_json_says_external(client, listing):
@@ -95,7 +95,7 @@ def test_listing_status_json_says_external(client, listing):
 
 def test_listing_register_refused(client, listing):
     response = client.post(
-        reverse("events:register", args=[listing.slug]),
+        reverse("registrations:register", args=[listing.slug]),
         {"name": "Ada Lovelace", "email": "ada@example.org", "privacy_consent": "on"},
     )
 

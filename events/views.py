@@ -135,6 +135,8 @@ class CalendarJsonView(View):
             "slug": event.slug,
             "title": event.title,
             "summary": event.summary,
+            # A listing is another organisation's event: people register with the host.
+            "kind": event.kind,
             "status": event.status,
             "url": calendar.absolute_url(event.get_absolute_url()),
             "ics_url": calendar.absolute_url(reverse("events:ics", args=[event.slug])),
@@ -156,6 +158,7 @@ class CalendarJsonView(View):
             "capacity": event.capacity,
             "featured": event.featured,
             "image": event.image or None,
+            "image_url": event.image_url or None,
             "website_url": event.website_url or None,
         }
 

@@ -47,6 +47,16 @@ def test_event_clean_allows_published_online_event_with_join_link():
     assert event.is_online is True
 
 
+def test_event_clean_allows_published_online_listing_without_join_link():
+    listing = EventFactory.build(
+        kind=Event.Kind.LISTING, attendance_mode=Mode.ONLINE, status=Event.Status.PUBLISHED
+    )
+
+    listing.clean()
+
+    assert listing.join_url == ""
+
+
 def test_admin_refuses_publishing_online_event_without_join_link(organiser_client, event):
     data = event_change_data(organiser_client, event, attendance_mode="online", join_url="")
 

@@ -25,7 +25,8 @@ def calendar_json(client) -> dict:
     return response.json()
 
 
-def test_events_json_describes_each_event_for_the_website(client, site, organiser):
+def test_events_json_describes_each_event_for_the_website(client, site, organiser, settings):
+    settings.WEBSITE_IMAGES_URL = "https://www.example.org/assets/events/"
     event = EventFactory(
         organiser=organiser,
         title="Open Government, AI Procurement & Public Participation",
@@ -54,6 +55,7 @@ def test_events_json_describes_each_event_for_the_website(client, site, organise
             "slug": "ogp-ai",
             "title": "Open Government, AI Procurement & Public Participation",
             "summary": "A fringe event.",
+            "kind": "organised",
             "status": "published",
             "url": "https://events.example.org/events/ogp-ai/",
             "ics_url": "https://events.example.org/events/ogp-ai.ics",
@@ -76,6 +78,7 @@ def test_events_json_describes_each_event_for_the_website(client, site, organise
             "capacity": 30,
             "featured": True,
             "image": "OGP_Logo_RGB.png",
+            "image_url": "https://www.example.org/assets/events/OGP_Logo_RGB.png",
             "website_url": None,
             "registration": "open",
             "places_left": 28,
@@ -120,6 +123,24 @@ def test_events_json_external_registration_has_no_register_url(client, site):
         event["registration"],
         event["places_left"],
     ) == (None, "https://lu.ma/x", "external", None)
+
+
+def test_events_json_listing_links_to_host_without_registration(client, site):
+    EventFactory(
+        slug="rightscon",
+        kind=Event.Kind.LISTING,
+        website_url="https://www.rightscon.org/",
+        capacity=None,
+    )
+
+    (event,) = calendar_json(client)["events"]
+
+    assert (
+        event["kind"],
+        event["website_url"],
+        event["register_url"],
+        event["registration"],
+    ) == ("listing", "https://www.rightscon.org/", None, "external")
 
 
 def test_events_json_readable_from_any_site(client):

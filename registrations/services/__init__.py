@@ -24,6 +24,7 @@ someone first releases the expired holds under the event's lock, and
 ``release_expired_holds`` (``manage.py release_unconfirmed``) does it for every event.
 """
 
+from .copies import copy_event
 from .details import remove_question, store_answers, update_details
 from .door import check_in, register_walk_in, undo_check_in
 from .errors import AlreadyRegistered, RegistrationError, RegistrationRefused
@@ -53,6 +54,7 @@ __all__ = [
     "cancel",
     "change_event",
     "check_in",
+    "copy_event",
     "confirm_email",
     "erase",
     "fill_free_places",

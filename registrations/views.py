@@ -91,6 +91,10 @@ def get_visible_event(request, slug: str) -> Event:
 def register(request, slug):
     event = get_visible_event(request, slug)
     form = RegistrationForm(request.POST or None, questions=event.questions.current())
+    if event.status == Event.Status.DRAFT:
+        # Only the draft's organisers see it (get_visible_event): they try the form as
+        # attendees will see it, and nothing they send is kept.
+        return _preview(request, event, form)
     limited = False
     if request.method == "POST" and form.is_valid():
         limit = settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR
@@ -135,6 +139,22 @@ def register(request, slug):
         "registrations/register.html",
         {"event": event, "form": form, "availability": summary},
         status=status,
+    )
+
+
+def _preview(request, event: Event, form: RegistrationForm):
+    tried = request.method == "POST" and form.is_valid()
+    return render(
+        request,
+        "registrations/register.html",
+        {
+            "event": event,
+            "form": form,
+            "availability": {**registration_summary(event), "state": "open", "can_register": True},
+            "preview": True,
+            "tried": tried,
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -24,6 +24,7 @@ someone first releases the expired holds under the event's lock, and
 ``release_expired_holds`` (``manage.py release_unconfirmed``) does it for every event.
 """
 
+from .added import add_registration
 from .copies import copy_event
 from .details import remove_question, store_answers, update_details
 from .door import check_in, register_walk_in, undo_check_in
@@ -51,6 +52,7 @@ __all__ = [
     "RegistrationError",
     "RegistrationRefused",
     "active_registration_for",
+    "add_registration",
     "cancel",
     "change_event",
     "check_in",

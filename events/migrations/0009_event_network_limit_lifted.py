@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0005_database_cache_table"),
+        ("events", "0008_remove_unused_website_fields"),
     ]
 
     operations = [

@@ -12,6 +12,8 @@ from tests.factories import MembershipFactory, OrganiserFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a long new password 2026"
+# The worker closes its database connection: tests that run it commit for real.
+with_worker = pytest.mark.django_db(transaction=True)
 
 
 def invite(client, organiser, email="noa@example.org", role="viewer"):
@@ -21,6 +23,7 @@ def invite(client, organiser, email="noa@example.org", role="viewer"):
     )
 
 
+@with_worker
 def test_invitation_by_a_manager_creates_a_staff_member_and_emails_a_link(
     organiser_client, organiser, run_worker, mailoutbox
 ):
@@ -46,6 +49,7 @@ def test_invitation_by_a_manager_creates_a_staff_member_and_emails_a_link(
     assert "Your username: noa@example.org" in mailoutbox[0].body
 
 
+@with_worker
 def test_invitation_link_sets_the_password_once_and_the_colleague_signs_in(
     organiser_client, organiser, run_worker, mailoutbox, client
 ):
@@ -82,6 +86,7 @@ def test_invitation_of_an_existing_member_is_refused_next_to_the_address(
     }
 
 
+@with_worker
 def test_invitation_of_an_existing_account_adds_a_membership_without_a_new_user(
     organiser_client, organiser, run_worker, mailoutbox
 ):

@@ -116,11 +116,18 @@ def get_visible_event(request, slug: str) -> Event:
 def register(request, slug):
     event = get_visible_event(request, slug)
     form = RegistrationForm(request.POST or None, questions=event.questions.current())
+    if event.status == Event.Status.DRAFT:
+        # Only the draft's organisers see it (get_visible_event): they try the form as
+        # attendees will see it, and nothing they send is kept.
+        return _preview(request, event, form)
     limited = False
     if request.method == "POST" and form.is_valid():
         limit = settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR
         # A script filling an event from one network address is slowed down; people behind
-        # one office address registering colleagues stay well within the limit.
+        # one office address registering colleagues stay well within the limit. The event's
+        # organisers, and everyone at an event that lifts it (the venue's Wi-Fi), are not.
+        if event.network_limit_lifted or _organises(request.user, event):
+            limit = 0
         if limit and not _within_limit("register", _client_address(request), limit):
             limited = True
             form.add_error(
@@ -160,6 +167,28 @@ def register(request, slug):
         "registrations/register.html",
         {"event": event, "form": form, "availability": summary},
         status=status,
+    )
+
+
+def _organises(user, event: Event) -> bool:
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    return Event.objects.organised_by_member(user).filter(pk=event.pk).exists()
+
+
+def _preview(request, event: Event, form: RegistrationForm):
+    tried = request.method == "POST" and form.is_valid()
+    return render(
+        request,
+        "registrations/register.html",
+        {
+            "event": event,
+            "form": form,
+            "availability": {**registration_summary(event), "state": "open", "can_register": True},
+            "preview": True,
+            "tried": tried,
+        },
+        status=400 if form.errors else 200,
     )
 
 

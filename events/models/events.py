@@ -157,6 +157,15 @@ class Event(models.Model):
             "place (or place in the queue) is only held for a short time, then freed."
         ),
     )
+    network_limit_lifted = models.BooleanField(
+        _("no limit per network address"),
+        default=False,
+        help_text=_(
+            "Registrations from one network address are limited per hour, to slow down "
+            "scripts. Tick this when many people register from one network, such as the "
+            "venue's Wi-Fi on the day."
+        ),
+    )
     registration_opens_at = models.DateTimeField(
         _("registration opens at"),
         null=True,

@@ -157,7 +157,21 @@ class Registration(models.Model):
     role = models.CharField(_("role"), max_length=200, blank=True)
     access_needs = models.TextField(_("access needs"), max_length=2000, blank=True)
     dietary_requirements = models.TextField(_("dietary requirements"), max_length=2000, blank=True)
-    privacy_consent_at = models.DateTimeField(_("consent given at"))
+    privacy_consent_at = models.DateTimeField(
+        _("consent given at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for people the organisers registered: their note says why."),
+    )
+    organiser_note = models.CharField(
+        _("organisers' note"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "For someone the organisers registered themselves (a speaker, a guest, partner "
+            "staff): who they are and how they agreed, in place of the form's consent."
+        ),
+    )
     privacy_notice_version = models.CharField(
         _("privacy notice version"),
         max_length=50,
@@ -218,6 +232,10 @@ class Registration(models.Model):
                 violation_error_message=_(
                     "This email address is already registered for this event."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(privacy_consent_at__isnull=False) | ~Q(organiser_note=""),
+                name="registration_consent_or_organisers_note",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["confirmed", "waitlisted", "cancelled"]),

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0009_event_network_limit_lifted"),
+        ("events", "0010_event_network_limit_lifted"),
         ("registrations", "0008_outbound_email_compose_later"),
     ]
 

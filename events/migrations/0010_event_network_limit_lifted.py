@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0008_remove_unused_website_fields"),
+        ("events", "0009_event_attendance_mode_join_url"),
     ]
 
     operations = [

@@ -10,6 +10,11 @@ from .models import YES_NO_LABELS, Question, Registration, validate_name
 
 DETAIL_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
 
+EMAIL_FORMAT_MESSAGE = _("Enter an email address in the correct format, like name@example.org")
+TOO_LONG_MESSAGE = _("Shorten this to %(limit_value)d characters or fewer: it has %(show_value)d.")
+# Fields people never see or never leave out: they get no "(optional)".
+NOT_MARKED_OPTIONAL = {"website", "submission_key"}
+
 
 def no_control_characters(value: str) -> None:
     if any(ord(char) < 32 for char in value):
@@ -33,6 +38,11 @@ def question_field(question: Question) -> forms.Field:
         "label": escape(question.label),
         "help_text": escape(question.help_text),
         "required": question.required,
+        "error_messages": {
+            "required": _("Select an answer to this question")
+            if question.kind in (*Question.CHOICE_KINDS, Kind.YES_NO)
+            else _("Answer this question")
+        },
     }
     choices = [(option, escape(option)) for option in question.option_list]
     if question.kind == Kind.SHORT_TEXT:
@@ -72,6 +82,37 @@ def question_field(question: Question) -> forms.Field:
     raise ValueError(f"Unknown question type {question.kind!r}")
 
 
+class PublicFormMixin:
+    """What the public forms share so that no mistake leaves anyone stuck: every limit is told
+    in a message (the browser's ``maxlength`` would cut pasted text short without a word),
+    optional fields say so in words, and each error is listed with the field it is about."""
+
+    def mark_fields(self) -> None:
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("maxlength", None)
+            field.error_messages["max_length"] = TOO_LONG_MESSAGE
+            if isinstance(field, forms.EmailField):
+                field.error_messages["invalid"] = EMAIL_FORMAT_MESSAGE
+            if field.required or field.widget.is_hidden or name in NOT_MARKED_OPTIONAL:
+                continue
+            # format_html keeps an organiser's label, already escaped, from being escaped twice.
+            field.label = format_html("{} {}", field.label, _("(optional)"))
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """Each error with the id of the control to go to ("" for the form as a whole)."""
+        summary = [("", error) for error in self.non_field_errors()]
+        for bound_field in self:
+            if not bound_field.errors:
+                continue
+            # The first control of the field: a text box, or the first of a group of options.
+            subwidgets = bound_field.subwidgets
+            anchor = (subwidgets[0].id_for_label if subwidgets else "") or bound_field.auto_id
+            if bound_field.is_hidden:
+                anchor = ""
+            summary.extend((anchor, error) for error in bound_field.errors)
+        return summary
+
+
 class QuestionsMixin:
     """Adds one field per question of the event, after the core fields, with stored answers."""
 
@@ -95,7 +136,7 @@ class QuestionsMixin:
         }
 
 
-class AttendeeDetailsForm(QuestionsMixin, forms.ModelForm):
+class AttendeeDetailsForm(PublicFormMixin, QuestionsMixin, forms.ModelForm):
     """The details an attendee gives and can later change from their personal link."""
 
     class Meta:
@@ -132,7 +173,10 @@ class AttendeeDetailsForm(QuestionsMixin, forms.ModelForm):
         # The model's own checks are left to the service (see _post_clean); this one is
         # about the input, so it is shown next to the field.
         self.fields["name"].validators.append(validate_name)
+        self.fields["name"].error_messages["required"] = _("Enter your name")
+        self.fields["email"].error_messages["required"] = _("Enter your email address")
         self.add_questions(questions, answers)
+        self.mark_fields()
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
@@ -182,13 +226,18 @@ class RegistrationForm(AttendeeDetailsForm):
         return arguments
 
 
-class LostLinkForm(forms.Form):
+class LostLinkForm(PublicFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
         help_text=_("The address you registered with."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": _("Enter the email address you registered with")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mark_fields()
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()

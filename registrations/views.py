@@ -116,7 +116,7 @@ def register(request, slug):
                     return redirect("registrations:check_email", slug=event.slug)
                 form.add_error("email", error.message)
             except services.RegistrationError as error:
-                form.add_error(None, error.message)
+                form.add_error(None, _refusal_after_typing(error))
             else:
                 if event.confirm_email_addresses:
                     # The personal link would prove nothing here: it goes to the address.
@@ -136,6 +136,19 @@ def register(request, slug):
         {"event": event, "form": form, "availability": summary},
         status=status,
     )
+
+
+def _refusal_after_typing(error: services.RegistrationError) -> str:
+    """Why the form was refused, said to someone who filled it in while places were left:
+    the form stays on the page with what they typed."""
+    if error.code == Event.RegistrationState.FULL:
+        kept = _(
+            "The last place was taken before your form arrived, so you are not registered. "
+            "What you typed is kept below: contact the organisers if you would still like "
+            "to come."
+        )
+        return f"{error.message} {kept}"
+    return error.message
 
 
 @personal_page

@@ -228,7 +228,9 @@ def test_registration_form_refuses_address_with_line_break(client, vitoria):
     )
 
     assert response.status_code == 400
-    assert response.context["form"].errors["email"] == ["Enter a valid email address."]
+    assert response.context["form"].errors["email"] == [
+        "Enter an email address in the correct format, like name@example.org"
+    ]
     assert Registration.objects.count() == 0
     assert OutboundEmail.objects.count() == 0
 

@@ -23,7 +23,7 @@ KINDS = [
         "Policy analyst",
         "Policy analyst",
         "x" * 501,
-        "Ensure this value has at most 500 characters (it has 501).",
+        "Shorten this to 500 characters or fewer: it has 501.",
     ),
     (
         "long_text",
@@ -32,7 +32,7 @@ KINDS = [
         "First line\nSecond line",
         "First line\nSecond line",
         "x" * 5001,
-        "Ensure this value has at most 5000 characters (it has 5001).",
+        "Shorten this to 5000 characters or fewer: it has 5001.",
     ),
     (
         "radio",
@@ -79,7 +79,7 @@ KINDS = [
         "assistant@example.org",
         "assistant@example.org",
         "not-an-address",
-        "Enter a valid email address.",
+        "Enter an email address in the correct format, like name@example.org",
     ),
     (
         "url",
@@ -93,6 +93,7 @@ KINDS = [
 ]
 KIND_IDS = [kind[0] for kind in KINDS]
 OPTIONS_OF = {kind[0]: kind[1] for kind in KINDS}
+TEXT_KINDS = {"short_text", "long_text", "number", "date", "email", "url"}
 
 # What the browser is given for each kind: the tag and the type of the control(s).
 CONTROLS = {
@@ -185,7 +186,8 @@ def test_question_required_unanswered_refused(client, event, kind):
 
     response = client.post(register_url(event), form_data())
 
-    assert response.context["form"].errors == {question.field_name: ["This field is required."]}
+    message = "Answer this question" if kind in TEXT_KINDS else "Select an answer to this question"
+    assert response.context["form"].errors == {question.field_name: [message]}
     assert not Registration.objects.exists()
 
 

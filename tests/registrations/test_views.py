@@ -84,9 +84,13 @@ def test_register_without_consent_keeps_input(client, event):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"name": ""}, "name", "This field is required."),
-        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
-        ({"name": "x" * 201}, "name", "Ensure this value has at most 200 characters"),
+        ({"name": ""}, "name", "Enter your name"),
+        (
+            {"email": "not-an-email"},
+            "email",
+            "Enter an email address in the correct format, like name@example.org",
+        ),
+        ({"name": "x" * 201}, "name", "Shorten this to 200 characters or fewer: it has 201."),
         ({"name": "Ada\r\nBcc: victim@example.org"}, "name", "Please use a single line"),
     ],
 )
@@ -254,7 +258,7 @@ def test_manage_edit_invalid_email_keeps_input(client, event):
     )
 
     html = response.content.decode()
-    assert "Enter a valid email address." in html
+    assert "Enter an email address in the correct format, like name@example.org" in html
     assert 'value="Ada King"' in html
     registration.refresh_from_db()
     assert registration.email == "ada@example.org"

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
+from .email_typos import suggested_address
 from .models import YES_NO_LABELS, Question, Registration, validate_name
 
 DETAIL_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
@@ -198,6 +199,8 @@ class RegistrationForm(AttendeeDetailsForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     submission_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    # The address someone was asked about ("Did you mean …?") and kept as they typed it.
+    email_checked = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta(AttendeeDetailsForm.Meta):
         pass
@@ -218,6 +221,30 @@ class RegistrationForm(AttendeeDetailsForm):
         if self.cleaned_data["website"]:
             raise ValidationError(_("Please leave this field empty."))
         return ""
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        self.email_suggestion = ""
+        if email and cleaned.get("email_checked") != email:
+            self.email_suggestion = suggested_address(email)
+        if self.email_suggestion:
+            # Sent again from this form, the address is registered as typed.
+            self.data = self.data.copy()
+            self.data["email_checked"] = email
+        return cleaned
+
+    def data_with_email(self, email: str) -> list[tuple[str, str]]:
+        """What was sent, with ``email`` instead of the address typed: the form that accepts
+        a suggested address in one click sends this."""
+        replaced = {"email": email, "email_checked": email}
+        pairs = [
+            (name, value)
+            for name, values in self.data.lists()
+            if name not in replaced and name != "csrfmiddlewaretoken"
+            for value in values
+        ]
+        return [*pairs, *replaced.items()]
 
     def service_arguments(self) -> dict:
         arguments = {name: self.cleaned_data[name] for name in DETAIL_FIELDS}

@@ -92,6 +92,18 @@ def register(request, slug):
     event = get_visible_event(request, slug)
     form = RegistrationForm(request.POST or None, questions=event.questions.current())
     limited = False
+    if request.method == "POST" and form.is_valid() and form.email_suggestion:
+        # "Did you mean …?": asked before anything is written, never refused.
+        return render(
+            request,
+            "registrations/register.html",
+            {
+                "event": event,
+                "form": form,
+                "availability": registration_summary(event),
+                "suggested_data": form.data_with_email(form.email_suggestion),
+            },
+        )
     if request.method == "POST" and form.is_valid():
         limit = settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR
         # A script filling an event from one network address is slowed down; people behind
@@ -113,14 +125,14 @@ def register(request, slug):
                 if event.confirm_email_addresses:
                     # The address was emailed its own link: the answer here is the same as
                     # for a new registration, so the form tells nobody who is registered.
-                    return redirect("registrations:check_email", slug=event.slug)
+                    return _check_your_email(request, event, form.cleaned_data["email"])
                 form.add_error("email", error.message)
             except services.RegistrationError as error:
                 form.add_error(None, _refusal_after_typing(error))
             else:
                 if event.confirm_email_addresses:
                     # The personal link would prove nothing here: it goes to the address.
-                    return redirect("registrations:check_email", slug=event.slug)
+                    return _check_your_email(request, event, form.cleaned_data["email"])
                 return redirect("registrations:done", token=registration.token)
     summary = registration_summary(event)
     status = 200
@@ -136,6 +148,17 @@ def register(request, slug):
         {"event": event, "form": form, "availability": summary},
         status=status,
     )
+
+
+def _check_your_email(request, event: Event, email: str):
+    # The address goes to the next page in a message (kept by the browser until it is shown),
+    # never in the page's address, which logs would keep.
+    messages.info(
+        request,
+        _("We sent the email to %(email)s. If that is not your address, register again.")
+        % {"email": email},
+    )
+    return redirect("registrations:check_email", slug=event.slug)
 
 
 def _refusal_after_typing(error: services.RegistrationError) -> str:

@@ -65,6 +65,7 @@ def test_confirmation_sent_by_worker_with_details_and_personal_link(
     assert link in message.body
     assert "When: Wednesday 6 October 2027, 10:00–12:30 (Europe/Madrid, CEST)" in message.body
     assert "Where: NH Canciller Ayala Vitoria\nRamón y Cajal Kalea, 5" in message.body
+    assert "You registered with this address: ada@example.org." in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert f'href="{link}"' in html
@@ -249,6 +250,8 @@ def test_text_version_derived_from_the_html_whole(vitoria, run_worker, mailoutbo
         "\n"
         "Your place at AI procurement & public participation is confirmed. The calendar "
         "invitation attached (invite.ics) adds the event to your calendar.\n"
+        "\n"
+        "You registered with this address: ada@example.org.\n"
         "\n"
         "AI procurement & public participation\n"
         "When: Wednesday 6 October 2027, 10:00–12:30 (Europe/Madrid, CEST)\n"

@@ -170,3 +170,59 @@ def test_lost_link_mistake_summarised(client):
         ("id_email", "Enter the email address you registered with")
     ]
     assert 'href="#id_email"' in summary_of(response)
+
+
+def test_register_likely_typo_in_address_asks_before_registering(client, event):
+    response = client.post(register_url(event), form_data(email="john.smith@gmial.com"))
+
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
+    assert title_of(response) == "Register: Open Government and AI · Turnout"
+    html = response.content.decode()
+    assert "Did you mean john.smith@gmail.com?" in html
+    assert response.context["suggested_data"] == [
+        ("name", "Ada Lovelace"),
+        ("organisation", "Analytical Engines"),
+        ("privacy_consent", "on"),
+        ("website", ""),
+        ("submission_key", "key-1"),
+        ("email", "john.smith@gmail.com"),
+        ("email_checked", "john.smith@gmail.com"),
+    ]
+    assert '<input type="hidden" name="email_checked" value="john.smith@gmial.com"' in html
+    assert 'value="john.smith@gmial.com"' in html
+
+
+def test_register_suggested_address_accepted_in_one_step(client, event):
+    asked = client.post(register_url(event), form_data(email="john.smith@gmial.com"))
+
+    response = client.post(register_url(event), dict(asked.context["suggested_data"]))
+
+    registration = Registration.objects.get()
+    assert registration.email == "john.smith@gmail.com"
+    done = client.get(response["Location"])
+    assert "We are emailing the details to <strong>john.smith@gmail.com</strong>." in (
+        done.content.decode()
+    )
+
+
+def test_register_address_kept_as_typed_when_the_suggestion_is_declined(client, event):
+    client.post(register_url(event), form_data(email="john.smith@gmial.com"))
+
+    response = client.post(
+        register_url(event),
+        form_data(email="john.smith@gmial.com", email_checked="john.smith@gmial.com"),
+    )
+
+    assert response.status_code == 302
+    assert Registration.objects.get().email == "john.smith@gmial.com"
+
+
+def test_register_address_changed_after_a_suggestion_is_checked_again(client, event):
+    response = client.post(
+        register_url(event),
+        form_data(email="ada@hotmial.com", email_checked="john.smith@gmial.com"),
+    )
+
+    assert response.context["form"].email_suggestion == "ada@hotmail.com"
+    assert not Registration.objects.exists()

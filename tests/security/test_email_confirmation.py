@@ -98,6 +98,7 @@ def test_register_holds_place_and_shows_check_email_page_without_token(client, c
     assert page.status_code == 200
     assert "Check your email" in html
     assert "within 30 minutes" in html
+    assert "We sent the email to ada@example.org. If that is not your address" in html
     assert registration.token not in html
     assert "ada@example.org" not in html
 

@@ -7,7 +7,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from .email_typos import suggested_address
-from .models import YES_NO_LABELS, Question, Registration, validate_name
+from .models import NONE_OF_THESE_LABEL, YES_NO_LABELS, Question, Registration, validate_name
 
 DETAIL_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
 
@@ -55,8 +55,15 @@ def question_field(question: Question) -> forms.Field:
     if question.kind == Kind.SELECT:
         return forms.ChoiceField(choices=[("", _("Choose…")), *choices], **common)
     if question.kind == Kind.CHECKBOXES:
-        return forms.MultipleChoiceField(
-            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        hint = _("Select all that apply.")
+        common["help_text"] = (
+            format_html("{} {}", hint, common["help_text"]) if question.help_text else hint
+        )
+        return ChecksWithNoneField(
+            choices=[*choices, (Question.NONE_OF_THESE, NONE_OF_THESE_LABEL)],
+            # static/forms.js unticks the other boxes when this one is ticked, and back.
+            widget=forms.CheckboxSelectMultiple(attrs={"data-exclusive": Question.NONE_OF_THESE}),
+            **common,
         )
     if question.kind == Kind.YES_NO:
         # Two buttons, not one checkbox: "required" means an answer either way.
@@ -81,6 +88,18 @@ def question_field(question: Question) -> forms.Field:
     if question.kind == Kind.URL:
         return forms.URLField(max_length=500, assume_scheme="https", **common)
     raise ValueError(f"Unknown question type {question.kind!r}")
+
+
+class ChecksWithNoneField(forms.MultipleChoiceField):
+    """Checkboxes with "None of these", which cannot be chosen together with another box."""
+
+    def validate(self, value):
+        super().validate(value)
+        if Question.NONE_OF_THESE in value and len(value) > 1:
+            raise ValidationError(
+                _("Select “None of these” or the options that apply, not both"),
+                code="none_and_others",
+            )
 
 
 class PublicFormMixin:
@@ -159,10 +178,11 @@ class AttendeeDetailsForm(PublicFormMixin, QuestionsMixin, forms.ModelForm):
             "dietary_requirements": _("If food is served: allergies, vegetarian, vegan, halal, …"),
         }
         widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            # dir="auto": a name in Arabic or Hebrew is typed and shown right to left.
+            "name": forms.TextInput(attrs={"autocomplete": "name", "dir": "auto"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "role": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization", "dir": "auto"}),
+            "role": forms.TextInput(attrs={"autocomplete": "organization-title", "dir": "auto"}),
             "access_needs": forms.Textarea(attrs={"rows": 2}),
             "dietary_requirements": forms.Textarea(attrs={"rows": 2}),
         }
@@ -217,13 +237,22 @@ class RegistrationForm(AttendeeDetailsForm):
         if not self.is_bound:
             self.initial["submission_key"] = secrets.token_urlsafe(16)
 
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise ValidationError(_("Please leave this field empty."))
-        return ""
-
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("website"):
+            # Bots fill in every field; so may a browser's autofill, for a person who cannot see
+            # the field. The form comes back with it emptied and a word on what to do: a person
+            # sends it again, most bots do not.
+            self.add_error(
+                None,
+                _(
+                    "Please check your details and select the button to send the form again: "
+                    "a hidden field was filled in, perhaps by your browser."
+                ),
+            )
+            self.data = self.data.copy()
+            self.data["website"] = ""
+            return cleaned
         email = cleaned.get("email")
         self.email_suggestion = ""
         if email and cleaned.get("email_checked") != email:

@@ -161,7 +161,10 @@ def test_attendee_name_with_html_escaped_in_html_email(vitoria, run_worker, mail
 
     html = mailoutbox[0].alternatives[0][0]
     assert "<script>" not in html
-    assert "Hello &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Ada," in html
+    assert (
+        'Hello <span dir="auto">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Ada</span>,'
+        in html
+    )
     assert 'Hello <script>alert("x")</script> Ada,' in mailoutbox[0].body
 
 

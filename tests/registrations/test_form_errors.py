@@ -226,3 +226,11 @@ def test_register_address_changed_after_a_suggestion_is_checked_again(client, ev
 
     assert response.context["form"].email_suggestion == "ada@hotmail.com"
     assert not Registration.objects.exists()
+
+
+def test_attendee_name_shown_in_its_own_direction(client, event):
+    registration = RegistrationFactory(event=event, name="أدا لوفليس")
+
+    html = client.get(registration.personal_path).content.decode()
+
+    assert 'name="name" value="أدا لوفليس" autocomplete="name" dir="auto"' in html

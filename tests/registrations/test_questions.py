@@ -101,7 +101,8 @@ CONTROLS = {
     "long_text": [("textarea", None)],
     "radio": [("input", "radio"), ("input", "radio")],
     "select": [("select", None)],
-    "checkboxes": [("input", "checkbox"), ("input", "checkbox")],
+    # Two options and "None of these".
+    "checkboxes": [("input", "checkbox")] * 3,
     "yes_no": [("input", "radio"), ("input", "radio")],
     "number": [("input", "number")],
     "date": [("input", "date")],
@@ -486,3 +487,37 @@ def test_admin_registration_with_answers_still_editable(organiser_client, event)
     registration.refresh_from_db()
     assert registration.organisation == "Analytical Engines"
     assert Answer.objects.get().value == "Morning"
+
+
+def test_checkbox_question_offers_none_of_these_and_says_select_all(client, event):
+    question = QuestionFactory(
+        event=event, kind="checkboxes", options="Data\nAI", help_text="Tick any.", required=True
+    )
+
+    field = client.get(register_url(event)).context["form"][question.field_name]
+
+    assert field.field.choices == [("Data", "Data"), ("AI", "AI"), ("__none__", "None of these")]
+    assert field.help_text == "Select all that apply. Tick any."
+
+
+def test_checkbox_none_of_these_with_another_option_refused(client, event):
+    question = QuestionFactory(event=event, kind="checkboxes", options="Data\nAI", required=True)
+
+    response = client.post(
+        register_url(event), form_data(**{question.field_name: ["Data", "__none__"]})
+    )
+
+    assert response.context["form"].errors == {
+        question.field_name: ["Select “None of these” or the options that apply, not both"]
+    }
+    assert not Registration.objects.exists()
+
+
+def test_checkbox_none_of_these_alone_stored_and_shown(client, event):
+    question = QuestionFactory(event=event, kind="checkboxes", options="Data\nAI", required=True)
+
+    client.post(register_url(event), form_data(**{question.field_name: ["__none__"]}))
+
+    answer = Registration.objects.get().answers.get()
+    assert answer.value == "__none__"
+    assert question.display(answer.value) == "None of these"

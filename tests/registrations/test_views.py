@@ -108,8 +108,26 @@ def test_register_honeypot_filled_refused(client, event):
     response = client.post(register_url(event), form_data(website="https://spam.example"))
 
     assert response.status_code == 400
-    assert "Please leave this field empty." in response.content.decode()
+    assert response.context["form"].error_summary() == [
+        (
+            "",
+            "Please check your details and select the button to send the form again: a hidden "
+            "field was filled in, perhaps by your browser.",
+        )
+    ]
+    html = response.content.decode()
+    assert "https://spam.example" not in html
+    assert 'value="Ada Lovelace"' in html
     assert not Registration.objects.exists()
+
+
+def test_register_honeypot_autofilled_then_sent_again_registers(client, event):
+    first = client.post(register_url(event), form_data(website="https://ada.example"))
+
+    second = client.post(register_url(event), {**form_data(), **first.context["form"].data.dict()})
+
+    assert second.status_code == 302
+    assert Registration.objects.get().name == "Ada Lovelace"
 
 
 def test_register_duplicate_email_friendly_message(client, event):

@@ -6,9 +6,15 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import YES_NO_LABELS, Question, Registration, validate_name
+from .email_typos import suggested_address
+from .models import NONE_OF_THESE_LABEL, YES_NO_LABELS, Question, Registration, validate_name
 
 DETAIL_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
+
+EMAIL_FORMAT_MESSAGE = _("Enter an email address in the correct format, like name@example.org")
+TOO_LONG_MESSAGE = _("Shorten this to %(limit_value)d characters or fewer: it has %(show_value)d.")
+# Fields people never see or never leave out: they get no "(optional)".
+NOT_MARKED_OPTIONAL = {"website", "submission_key"}
 
 
 def no_control_characters(value: str) -> None:
@@ -33,6 +39,11 @@ def question_field(question: Question) -> forms.Field:
         "label": escape(question.label),
         "help_text": escape(question.help_text),
         "required": question.required,
+        "error_messages": {
+            "required": _("Select an answer to this question")
+            if question.kind in (*Question.CHOICE_KINDS, Kind.YES_NO)
+            else _("Answer this question")
+        },
     }
     choices = [(option, escape(option)) for option in question.option_list]
     if question.kind == Kind.SHORT_TEXT:
@@ -44,8 +55,15 @@ def question_field(question: Question) -> forms.Field:
     if question.kind == Kind.SELECT:
         return forms.ChoiceField(choices=[("", _("Choose…")), *choices], **common)
     if question.kind == Kind.CHECKBOXES:
-        return forms.MultipleChoiceField(
-            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        hint = _("Select all that apply.")
+        common["help_text"] = (
+            format_html("{} {}", hint, common["help_text"]) if question.help_text else hint
+        )
+        return ChecksWithNoneField(
+            choices=[*choices, (Question.NONE_OF_THESE, NONE_OF_THESE_LABEL)],
+            # static/forms.js unticks the other boxes when this one is ticked, and back.
+            widget=forms.CheckboxSelectMultiple(attrs={"data-exclusive": Question.NONE_OF_THESE}),
+            **common,
         )
     if question.kind == Kind.YES_NO:
         # Two buttons, not one checkbox: "required" means an answer either way.
@@ -72,6 +90,49 @@ def question_field(question: Question) -> forms.Field:
     raise ValueError(f"Unknown question type {question.kind!r}")
 
 
+class ChecksWithNoneField(forms.MultipleChoiceField):
+    """Checkboxes with "None of these", which cannot be chosen together with another box."""
+
+    def validate(self, value):
+        super().validate(value)
+        if Question.NONE_OF_THESE in value and len(value) > 1:
+            raise ValidationError(
+                _("Select “None of these” or the options that apply, not both"),
+                code="none_and_others",
+            )
+
+
+class PublicFormMixin:
+    """What the public forms share so that no mistake leaves anyone stuck: every limit is told
+    in a message (the browser's ``maxlength`` would cut pasted text short without a word),
+    optional fields say so in words, and each error is listed with the field it is about."""
+
+    def mark_fields(self) -> None:
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("maxlength", None)
+            field.error_messages["max_length"] = TOO_LONG_MESSAGE
+            if isinstance(field, forms.EmailField):
+                field.error_messages["invalid"] = EMAIL_FORMAT_MESSAGE
+            if field.required or field.widget.is_hidden or name in NOT_MARKED_OPTIONAL:
+                continue
+            # format_html keeps an organiser's label, already escaped, from being escaped twice.
+            field.label = format_html("{} {}", field.label, _("(optional)"))
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """Each error with the id of the control to go to ("" for the form as a whole)."""
+        summary = [("", error) for error in self.non_field_errors()]
+        for bound_field in self:
+            if not bound_field.errors:
+                continue
+            # The first control of the field: a text box, or the first of a group of options.
+            subwidgets = bound_field.subwidgets
+            anchor = (subwidgets[0].id_for_label if subwidgets else "") or bound_field.auto_id
+            if bound_field.is_hidden:
+                anchor = ""
+            summary.extend((anchor, error) for error in bound_field.errors)
+        return summary
+
+
 class QuestionsMixin:
     """Adds one field per question of the event, after the core fields, with stored answers."""
 
@@ -95,7 +156,7 @@ class QuestionsMixin:
         }
 
 
-class AttendeeDetailsForm(QuestionsMixin, forms.ModelForm):
+class AttendeeDetailsForm(PublicFormMixin, QuestionsMixin, forms.ModelForm):
     """The details an attendee gives and can later change from their personal link."""
 
     class Meta:
@@ -117,10 +178,11 @@ class AttendeeDetailsForm(QuestionsMixin, forms.ModelForm):
             "dietary_requirements": _("If food is served: allergies, vegetarian, vegan, halal, …"),
         }
         widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            # dir="auto": a name in Arabic or Hebrew is typed and shown right to left.
+            "name": forms.TextInput(attrs={"autocomplete": "name", "dir": "auto"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "role": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization", "dir": "auto"}),
+            "role": forms.TextInput(attrs={"autocomplete": "organization-title", "dir": "auto"}),
             "access_needs": forms.Textarea(attrs={"rows": 2}),
             "dietary_requirements": forms.Textarea(attrs={"rows": 2}),
         }
@@ -132,7 +194,10 @@ class AttendeeDetailsForm(QuestionsMixin, forms.ModelForm):
         # The model's own checks are left to the service (see _post_clean); this one is
         # about the input, so it is shown next to the field.
         self.fields["name"].validators.append(validate_name)
+        self.fields["name"].error_messages["required"] = _("Enter your name")
+        self.fields["email"].error_messages["required"] = _("Enter your email address")
         self.add_questions(questions, answers)
+        self.mark_fields()
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
@@ -154,6 +219,8 @@ class RegistrationForm(AttendeeDetailsForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     submission_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    # The address someone was asked about ("Did you mean …?") and kept as they typed it.
+    email_checked = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta(AttendeeDetailsForm.Meta):
         pass
@@ -170,10 +237,43 @@ class RegistrationForm(AttendeeDetailsForm):
         if not self.is_bound:
             self.initial["submission_key"] = secrets.token_urlsafe(16)
 
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise ValidationError(_("Please leave this field empty."))
-        return ""
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            # Bots fill in every field; so may a browser's autofill, for a person who cannot see
+            # the field. The form comes back with it emptied and a word on what to do: a person
+            # sends it again, most bots do not.
+            self.add_error(
+                None,
+                _(
+                    "Please check your details and select the button to send the form again: "
+                    "a hidden field was filled in, perhaps by your browser."
+                ),
+            )
+            self.data = self.data.copy()
+            self.data["website"] = ""
+            return cleaned
+        email = cleaned.get("email")
+        self.email_suggestion = ""
+        if email and cleaned.get("email_checked") != email:
+            self.email_suggestion = suggested_address(email)
+        if self.email_suggestion:
+            # Sent again from this form, the address is registered as typed.
+            self.data = self.data.copy()
+            self.data["email_checked"] = email
+        return cleaned
+
+    def data_with_email(self, email: str) -> list[tuple[str, str]]:
+        """What was sent, with ``email`` instead of the address typed: the form that accepts
+        a suggested address in one click sends this."""
+        replaced = {"email": email, "email_checked": email}
+        pairs = [
+            (name, value)
+            for name, values in self.data.lists()
+            if name not in replaced and name != "csrfmiddlewaretoken"
+            for value in values
+        ]
+        return [*pairs, *replaced.items()]
 
     def service_arguments(self) -> dict:
         arguments = {name: self.cleaned_data[name] for name in DETAIL_FIELDS}
@@ -182,13 +282,18 @@ class RegistrationForm(AttendeeDetailsForm):
         return arguments
 
 
-class LostLinkForm(forms.Form):
+class LostLinkForm(PublicFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
         help_text=_("The address you registered with."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": _("Enter the email address you registered with")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mark_fields()
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()

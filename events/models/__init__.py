@@ -4,7 +4,8 @@ The models live in one module per subject; everything is importable from ``event
 where migrations also find ``TimezoneField``.
 """
 
-from .events import Event, EventQuerySet
+from .events import Event
+from .querysets import EventQuerySet
 from .fields import TimezoneField, timezone_choices, timezone_names, validate_timezone
 from .organisers import Membership, Organiser, OrganiserQuerySet, Topic
 

@@ -1,6 +1,7 @@
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -26,3 +27,10 @@ def markdown(text: str) -> str:
             link_rel="noopener noreferrer nofollow",
         )
     )
+
+
+@register.filter
+def isolated(text: str) -> str:
+    """A person's name inside a sentence, in its own writing direction: an Arabic name in an
+    English sentence (or the reverse) neither reorders the words around it nor is reordered."""
+    return format_html('<span dir="auto">{}</span>', text)

@@ -1,7 +1,7 @@
 """The registrations app's models, one module per subject; every name is importable from here."""
 
 from .emails import LinkRequest, OrganiserMessage, OutboundEmail
-from .questions import YES_NO_LABELS, Answer, Question
+from .questions import NONE_OF_THESE_LABEL, YES_NO_LABELS, Answer, Question
 from .registrations import (
     CONFIRM_LINK_PLACEHOLDER,
     COUNTED_STATUSES,
@@ -24,6 +24,7 @@ __all__ = [
     "LINK_PLACEHOLDER_PATTERN",
     "NO_REGISTRATIONS",
     "PERSONAL_LINK_PLACEHOLDER",
+    "NONE_OF_THESE_LABEL",
     "YES_NO_LABELS",
     "Answer",
     "LinkRequest",

@@ -37,6 +37,9 @@ class Question(models.Model):
         URL = "url", _("Web address")
 
     CHOICE_KINDS = (Kind.RADIO, Kind.SELECT, Kind.CHECKBOXES)
+    # The answer "None of these" that every checkbox question offers besides its options, so
+    # that someone to whom none applies can say so; it cannot be chosen with another option.
+    NONE_OF_THESE = "__none__"
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="questions", verbose_name=_("event")
@@ -134,7 +137,10 @@ class Question(models.Model):
     def displayer(self):
         """A function that shows stored answers to this question, fast enough for long lists."""
         if self.kind == self.Kind.CHECKBOXES:
-            return lambda text: text.replace("\n", "; ")
+            none = str(NONE_OF_THESE_LABEL)
+            return lambda text: "; ".join(
+                none if line == self.NONE_OF_THESE else line for line in text.splitlines()
+            )
         if self.kind == self.Kind.YES_NO:
             labels = {value: str(label) for value, label in YES_NO_LABELS.items()}
             return lambda text: labels.get(text, text)
@@ -142,6 +148,7 @@ class Question(models.Model):
 
 
 YES_NO_LABELS = {"yes": _("Yes"), "no": _("No")}
+NONE_OF_THESE_LABEL = _("None of these")
 
 
 class Answer(models.Model):

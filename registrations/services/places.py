@@ -259,7 +259,11 @@ def cancel(
     held = registration.is_on_hold
     registration.status = Status.CANCELLED
     registration.cancelled_at = now
-    registration.cancellation_reason = reason[:500]
+    # The forms limit a reason; a longer one is a mistake of the caller, refused rather than cut.
+    limit = Registration._meta.get_field("cancellation_reason").max_length
+    if len(reason) > limit:
+        raise ValueError(f"A cancellation reason has at most {limit} characters.")
+    registration.cancellation_reason = reason
     registration.hold_expires_at = None
     registration.save(
         update_fields=[

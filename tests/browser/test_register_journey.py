@@ -36,7 +36,7 @@ def test_attendee_registers_and_opens_personal_link(live_server, page, event, ax
     assert axe_violations(page) == []
 
 
-def test_register_form_errors_are_announced_next_to_fields(
+def test_register_form_errors_summary_receives_focus_and_links_to_fields(
     live_server, page, event, axe_violations
 ):
     page.goto(f"{live_server.url}/events/{event.slug}/register/")
@@ -44,9 +44,33 @@ def test_register_form_errors_are_announced_next_to_fields(
     page.get_by_label("Email address").fill("not-an-email")
     page.get_by_role("button", name="Register").click()
 
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Error: Register: "))
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Enter an email address in the correct format, like name@example.org",
+            "Please agree to the privacy notice to register.",
+        ]
+    )
+    expect(page.locator("#div_id_email")).to_contain_text(
+        "Enter an email address in the correct format, like name@example.org"
+    )
     expect(page.get_by_label("Email address")).to_have_value("not-an-email")
-    expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
-    expect(page.get_by_text("Please agree to the privacy notice to register.")).to_be_visible()
     expect(page.get_by_label("Your name")).to_have_value("Ada Lovelace")
     assert axe_violations(page) == []
+
+    summary.get_by_role("link", name="Enter an email address").click()
+    expect(page.get_by_label("Email address")).to_be_focused()
     assert not Registration.objects.exists()
+
+
+def test_register_error_summary_focused_without_javascript(live_server, browser, event):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/events/{event.slug}/register/")
+    page.get_by_label("Your name").fill("Ada Lovelace")
+    page.get_by_role("button", name="Register").click()
+
+    expect(page.get_by_role("alert")).to_be_focused()
+    context.close()

@@ -65,6 +65,7 @@ def test_confirmation_sent_by_worker_with_details_and_personal_link(
     assert link in message.body
     assert "When: Wednesday 6 October 2027, 10:00–12:30 (Europe/Madrid, CEST)" in message.body
     assert "Where: NH Canciller Ayala Vitoria\nRamón y Cajal Kalea, 5" in message.body
+    assert "You registered with this address: ada@example.org." in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert f'href="{link}"' in html
@@ -160,7 +161,10 @@ def test_attendee_name_with_html_escaped_in_html_email(vitoria, run_worker, mail
 
     html = mailoutbox[0].alternatives[0][0]
     assert "<script>" not in html
-    assert "Hello &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Ada," in html
+    assert (
+        'Hello <span dir="auto">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Ada</span>,'
+        in html
+    )
     assert 'Hello <script>alert("x")</script> Ada,' in mailoutbox[0].body
 
 
@@ -228,7 +232,9 @@ def test_registration_form_refuses_address_with_line_break(client, vitoria):
     )
 
     assert response.status_code == 400
-    assert response.context["form"].errors["email"] == ["Enter a valid email address."]
+    assert response.context["form"].errors["email"] == [
+        "Enter an email address in the correct format, like name@example.org"
+    ]
     assert Registration.objects.count() == 0
     assert OutboundEmail.objects.count() == 0
 
@@ -247,6 +253,8 @@ def test_text_version_derived_from_the_html_whole(vitoria, run_worker, mailoutbo
         "\n"
         "Your place at AI procurement & public participation is confirmed. The calendar "
         "invitation attached (invite.ics) adds the event to your calendar.\n"
+        "\n"
+        "You registered with this address: ada@example.org.\n"
         "\n"
         "AI procurement & public participation\n"
         "When: Wednesday 6 October 2027, 10:00–12:30 (Europe/Madrid, CEST)\n"

@@ -65,7 +65,9 @@ def test_lost_link_invalid_address_refused_at_form(client):
     response = ask(client, "ada@example.org\r\nBcc: victim@example.org")
 
     assert response.status_code == 400
-    assert response.context["form"].errors == {"email": ["Enter a valid email address."]}
+    assert response.context["form"].errors == {
+        "email": ["Enter an email address in the correct format, like name@example.org"]
+    }
 
 
 def test_duplicate_registration_error_links_to_lost_link_form(client, event):

@@ -23,7 +23,7 @@ KINDS = [
         "Policy analyst",
         "Policy analyst",
         "x" * 501,
-        "Ensure this value has at most 500 characters (it has 501).",
+        "Shorten this to 500 characters or fewer: it has 501.",
     ),
     (
         "long_text",
@@ -32,7 +32,7 @@ KINDS = [
         "First line\nSecond line",
         "First line\nSecond line",
         "x" * 5001,
-        "Ensure this value has at most 5000 characters (it has 5001).",
+        "Shorten this to 5000 characters or fewer: it has 5001.",
     ),
     (
         "radio",
@@ -79,7 +79,7 @@ KINDS = [
         "assistant@example.org",
         "assistant@example.org",
         "not-an-address",
-        "Enter a valid email address.",
+        "Enter an email address in the correct format, like name@example.org",
     ),
     (
         "url",
@@ -93,6 +93,7 @@ KINDS = [
 ]
 KIND_IDS = [kind[0] for kind in KINDS]
 OPTIONS_OF = {kind[0]: kind[1] for kind in KINDS}
+TEXT_KINDS = {"short_text", "long_text", "number", "date", "email", "url"}
 
 # What the browser is given for each kind: the tag and the type of the control(s).
 CONTROLS = {
@@ -100,7 +101,8 @@ CONTROLS = {
     "long_text": [("textarea", None)],
     "radio": [("input", "radio"), ("input", "radio")],
     "select": [("select", None)],
-    "checkboxes": [("input", "checkbox"), ("input", "checkbox")],
+    # Two options and "None of these".
+    "checkboxes": [("input", "checkbox")] * 3,
     "yes_no": [("input", "radio"), ("input", "radio")],
     "number": [("input", "number")],
     "date": [("input", "date")],
@@ -185,7 +187,8 @@ def test_question_required_unanswered_refused(client, event, kind):
 
     response = client.post(register_url(event), form_data())
 
-    assert response.context["form"].errors == {question.field_name: ["This field is required."]}
+    message = "Answer this question" if kind in TEXT_KINDS else "Select an answer to this question"
+    assert response.context["form"].errors == {question.field_name: [message]}
     assert not Registration.objects.exists()
 
 
@@ -482,3 +485,37 @@ def test_admin_registration_with_answers_still_editable(organiser_client, event)
     registration.refresh_from_db()
     assert registration.organisation == "Analytical Engines"
     assert Answer.objects.get().value == "Morning"
+
+
+def test_checkbox_question_offers_none_of_these_and_says_select_all(client, event):
+    question = QuestionFactory(
+        event=event, kind="checkboxes", options="Data\nAI", help_text="Tick any.", required=True
+    )
+
+    field = client.get(register_url(event)).context["form"][question.field_name]
+
+    assert field.field.choices == [("Data", "Data"), ("AI", "AI"), ("__none__", "None of these")]
+    assert field.help_text == "Select all that apply. Tick any."
+
+
+def test_checkbox_none_of_these_with_another_option_refused(client, event):
+    question = QuestionFactory(event=event, kind="checkboxes", options="Data\nAI", required=True)
+
+    response = client.post(
+        register_url(event), form_data(**{question.field_name: ["Data", "__none__"]})
+    )
+
+    assert response.context["form"].errors == {
+        question.field_name: ["Select “None of these” or the options that apply, not both"]
+    }
+    assert not Registration.objects.exists()
+
+
+def test_checkbox_none_of_these_alone_stored_and_shown(client, event):
+    question = QuestionFactory(event=event, kind="checkboxes", options="Data\nAI", required=True)
+
+    client.post(register_url(event), form_data(**{question.field_name: ["__none__"]}))
+
+    answer = Registration.objects.get().answers.get()
+    assert answer.value == "__none__"
+    assert question.display(answer.value) == "None of these"

@@ -84,9 +84,13 @@ def test_register_without_consent_keeps_input(client, event):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"name": ""}, "name", "This field is required."),
-        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
-        ({"name": "x" * 201}, "name", "Ensure this value has at most 200 characters"),
+        ({"name": ""}, "name", "Enter your name"),
+        (
+            {"email": "not-an-email"},
+            "email",
+            "Enter an email address in the correct format, like name@example.org",
+        ),
+        ({"name": "x" * 201}, "name", "Shorten this to 200 characters or fewer: it has 201."),
         ({"name": "Ada\r\nBcc: victim@example.org"}, "name", "Please use a single line"),
     ],
 )
@@ -104,8 +108,26 @@ def test_register_honeypot_filled_refused(client, event):
     response = client.post(register_url(event), form_data(website="https://spam.example"))
 
     assert response.status_code == 400
-    assert "Please leave this field empty." in response.content.decode()
+    assert response.context["form"].error_summary() == [
+        (
+            "",
+            "Please check your details and select the button to send the form again: a hidden "
+            "field was filled in, perhaps by your browser.",
+        )
+    ]
+    html = response.content.decode()
+    assert "https://spam.example" not in html
+    assert 'value="Ada Lovelace"' in html
     assert not Registration.objects.exists()
+
+
+def test_register_honeypot_autofilled_then_sent_again_registers(client, event):
+    first = client.post(register_url(event), form_data(website="https://ada.example"))
+
+    second = client.post(register_url(event), {**form_data(), **first.context["form"].data.dict()})
+
+    assert second.status_code == 302
+    assert Registration.objects.get().name == "Ada Lovelace"
 
 
 def test_register_duplicate_email_friendly_message(client, event):
@@ -254,7 +276,7 @@ def test_manage_edit_invalid_email_keeps_input(client, event):
     )
 
     html = response.content.decode()
-    assert "Enter a valid email address." in html
+    assert "Enter an email address in the correct format, like name@example.org" in html
     assert 'value="Ada King"' in html
     registration.refresh_from_db()
     assert registration.email == "ada@example.org"

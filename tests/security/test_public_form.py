@@ -31,9 +31,11 @@ def assert_only_escaped(html, question):
     assert IMAGE not in html
     assert SCRIPT not in html
     assert "onerror=alert(1)>" not in html
+    # Checkbox questions begin their help with "Select all that apply."
+    hint = "Select all that apply. " if question.kind == Question.Kind.CHECKBOXES else ""
     assert (
         f'<div id="id_{question.field_name}_helptext" class="form-text">'
-        f"Help {ESCAPED_IMAGE} {ESCAPED_SCRIPT}</div>"
+        f"{hint}Help {ESCAPED_IMAGE} {ESCAPED_SCRIPT}</div>"
     ) in html
     assert f"Label {ESCAPED_IMAGE} {ESCAPED_SCRIPT}" in html
     assert "&amp;lt;" not in html  # escaped once, not twice

@@ -1,0 +1,185 @@
+"""The attendee's own pages, reached through their personal link, and getting the link again."""
+
+import segno
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from config.network import client_address
+from events.models import Event
+
+from .. import services
+from ..availability import registration_summary
+from ..forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm
+from ..models import Registration
+from .shared import get_registration, personal_page, within_limit
+
+
+@personal_page
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """Where the emailed link leads: a button confirms the address (link checkers that open
+    every link in an email do not press buttons)."""
+    registration = get_registration(token)
+    if not registration.is_on_hold:
+        return redirect(registration.personal_path)
+    refusal = None
+    if request.method == "POST":
+        try:
+            services.confirm_email(registration=registration)
+        except services.RegistrationRefused as error:
+            refusal = error.message
+        else:
+            messages.success(request, _("Thank you: your email address is confirmed."))
+            return redirect(registration.personal_path)
+    elif registration.hold_expires_at <= timezone.now():
+        refusal = services.HOLD_EXPIRED_MESSAGE
+    return render(
+        request,
+        "registrations/confirm.html",
+        {
+            "attendee": registration,
+            "event": registration.event,
+            "refusal": refusal,
+            "availability": registration_summary(registration.event),
+        },
+        status=410 if refusal else 200,
+    )
+
+
+def _waitlist_position(registration: Registration) -> int | None:
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    created_at = registration.created_at
+    return (
+        Registration.objects.waitlisted()
+        .filter(event_id=registration.event_id)
+        .filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lte=registration.pk))
+        .count()
+    )
+
+
+def _checkin_qr(request, registration: Registration) -> str:
+    """An inline SVG QR code that opens this attendee's check-in entry for an organiser."""
+    if (
+        registration.status != Registration.Status.CONFIRMED
+        or registration.event.status == Event.Status.CANCELLED
+    ):
+        return ""
+    url = request.build_absolute_uri(
+        reverse("admin:events_event_checkin_entry", args=[registration.event_id, registration.pk])
+    )
+    svg = segno.make(url, error="m").svg_inline(scale=5, border=2, title=_("Check-in code"))
+    return mark_safe(svg)  # noqa: S308 - segno builds the SVG from our own URL
+
+
+@personal_page
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    registration = get_registration(token)
+    form = AttendeeDetailsForm(
+        request.POST or None,
+        instance=registration,
+        questions=registration.event.questions.current(),
+        answers=registration.answers.all(),
+    )
+    if request.method == "POST":
+        if not registration.is_active:
+            messages.error(
+                request, _("This registration was cancelled, so it can no longer be changed.")
+            )
+            return redirect(registration.personal_path)
+        if form.is_valid():
+            try:
+                services.update_details(
+                    registration=registration,
+                    answers=form.answers(changed_only=True),
+                    **{
+                        name: form.cleaned_data[name]
+                        for name in form.changed_data
+                        if name in DETAIL_FIELDS
+                    },
+                )
+            except services.AlreadyRegistered as error:
+                form.add_error("email", error.message)
+            else:
+                messages.success(request, _("Your details were saved."))
+                return redirect(registration.personal_path)
+        # The instance holds the rejected input now; show the stored details beside the form.
+        registration = get_registration(token)
+    return render(
+        request,
+        "registrations/manage.html",
+        {
+            "attendee": registration,
+            "event": registration.event,
+            "form": form,
+            "waitlist_position": _waitlist_position(registration),
+            "checkin_qr": _checkin_qr(request, registration),
+            "join_url": registration.join_url,
+            "availability": registration_summary(registration.event),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@personal_page
+@require_http_methods(["GET", "POST"])
+def cancel(request, token):
+    registration = get_registration(token)
+    if not registration.is_active:
+        return redirect(registration.personal_path)
+    if request.method == "POST":
+        services.cancel(registration=registration, reason=_("Cancelled by the attendee"))
+        messages.success(
+            request, _("Your registration is cancelled. Thank you for letting us know.")
+        )
+        return redirect(registration.personal_path)
+    return render(
+        request,
+        "registrations/cancel.html",
+        {"attendee": registration, "event": registration.event},
+    )
+
+
+@personal_page
+@require_http_methods(["GET", "POST"])
+def erase(request, token):
+    registration = get_registration(token)
+    if request.method == "POST":
+        event = registration.event
+        services.erase(registration=registration)
+        messages.success(request, _("Your registration and your personal data were deleted."))
+        return redirect(event)
+    return render(
+        request, "registrations/erase.html", {"attendee": registration, "event": registration.event}
+    )
+
+
+# Requests for lost links, per hour: a few per address, more per network address.
+LOST_LINK_LIMITS = {"address": 3, "ip": 20}
+
+
+@require_http_methods(["GET", "POST"])
+def lost_link(request):
+    """Email the personal links of an address. The answer never says whether it has any."""
+    form = LostLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        ip = client_address(request)
+        address_allowed = within_limit("lost-link-address", email, LOST_LINK_LIMITS["address"])
+        if within_limit("lost-link-ip", ip, LOST_LINK_LIMITS["ip"]) and address_allowed:
+            services.request_personal_links(email=email)
+        return redirect("registrations:lost_link_sent")
+    return render(
+        request, "registrations/lost_link.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def lost_link_sent(request):
+    return render(request, "registrations/lost_link_sent.html")

@@ -265,6 +265,15 @@ class Event(models.Model):
             and self.registration_closes_at <= self.registration_opens_at
         ):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if (
+            self.starts_at
+            and self.registration_closes_at
+            and self.registration_closes_at > self.starts_at
+        ):
+            errors["registration_closes_at"] = _(
+                "Registration closes when the event starts at the latest: choose a time before "
+                "the start, or leave this empty."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -282,7 +291,11 @@ class Event(models.Model):
 
     @property
     def registration_closes(self) -> datetime:
-        return self.registration_closes_at or self.starts_at
+        """When registration ends: the closing time, and never after the start, even when the
+        event was moved earlier than the closing time it had."""
+        if self.registration_closes_at is None:
+            return self.starts_at
+        return min(self.registration_closes_at, self.starts_at)
 
     @property
     def retention_period(self) -> timedelta:

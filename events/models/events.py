@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -280,6 +280,15 @@ class Event(models.Model):
     @cached_property
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def local_time_text(self, value: datetime) -> str:
+        """``value``, one of the event's times, as it is written everywhere: in the event's
+        timezone, in the language's date format, with the timezone's name."""
+        local = timezone.localtime(value, self.tzinfo)
+        return _("%(time)s (%(zone)s)") % {
+            "time": formats.date_format(local, "DATETIME_FORMAT"),
+            "zone": self.timezone,
+        }
 
     @property
     def local_starts_at(self):

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -179,8 +179,8 @@ class RegistrationAdmin(OrganiserScopedAdmin):
 
     @admin.display(description=gettext_lazy("registered at"), ordering="created_at")
     def registered(self, registration):
-        local = timezone.localtime(registration.created_at, registration.event.tzinfo)
-        return local.strftime("%Y-%m-%d %H:%M")
+        # Not one of the event's times: in the organiser's timezone, as the admin shows others.
+        return formats.date_format(timezone.localtime(registration.created_at), "DATETIME_FORMAT")
 
     def _confirmation(self, request, queryset, template, **context):
         return TemplateResponse(

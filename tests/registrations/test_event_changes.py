@@ -1,15 +1,16 @@
 """Organisers changing an event through the admin: closing dates, times, capacity, emails."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Event
+from events.models import Event, Membership
 from registrations.models import Registration
 from tests.admin_forms import event_change_data
-from tests.factories import EventFactory
+from tests.factories import EventFactory, MembershipFactory, RegistrationFactory
 from tests.registrations.test_views import form_data, register_url
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +75,83 @@ def test_admin_closing_date_at_start_accepted(organiser_client, event):
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.registration_closes_at == event.starts_at.replace(second=0, microsecond=0)
+
+
+def madrid(*args):
+    return datetime(*args, tzinfo=ZoneInfo("Europe/Madrid"))
+
+
+def test_viewer_sees_event_times_in_event_timezone_with_its_name(client, event):
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=madrid(2030, 10, 6, 10, 0),
+        ends_at=madrid(2030, 10, 6, 12, 30),
+        registration_opens_at=madrid(2030, 9, 1, 9, 0),
+    )
+    event.organiser.timezone = "America/New_York"
+    event.organiser.save()
+    viewer = MembershipFactory(organiser=event.organiser, role=Membership.Role.VIEWER).user
+    client.force_login(viewer)
+
+    page = client.get(reverse("admin:events_event_change", args=[event.pk]))
+
+    fields = {
+        line.field["name"]: line.contents()
+        for fieldset in page.context["adminform"]
+        for row in fieldset
+        for line in row
+        if line.field["name"].endswith("_shown")
+    }
+    assert fields == {
+        "starts_at_shown": "6 October 2030, 10:00 (Europe/Madrid)",
+        "ends_at_shown": "6 October 2030, 12:30 (Europe/Madrid)",
+        "registration_opens_at_shown": "1 September 2030, 09:00 (Europe/Madrid)",
+        "registration_closes_at_shown": "",
+    }
+
+
+def test_event_time_fields_have_no_now_shortcut(organiser_client, event):
+    html = organiser_client.get(
+        reverse("admin:events_event_change", args=[event.pk])
+    ).content.decode()
+
+    local = timezone.localtime(event.starts_at, event.tzinfo)
+    assert f'type="time" name="starts_at_1" value="{local:%H:%M}"' in html
+    assert "vTimeField" not in html
+    assert "In the event's timezone (Europe/Madrid, or the one chosen above)." in html
+
+
+def test_new_event_timezone_is_the_organisations(organiser_client, organiser):
+    organiser.timezone = "America/Bogota"
+    organiser.save()
+
+    page = organiser_client.get(reverse("admin:events_event_add"))
+
+    form = page.context["adminform"].form
+    assert (form.initial["timezone"], form.initial["organiser"]) == ("America/Bogota", organiser.pk)
+
+
+def test_opens_on_in_event_timezone_with_its_name(client, event):
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=madrid(2030, 10, 6, 10, 0),
+        ends_at=madrid(2030, 10, 6, 12, 30),
+        registration_opens_at=madrid(2030, 9, 1, 9, 0),
+    )
+
+    page = client.get(reverse("events:detail", args=[event.slug]))
+
+    assert page.context["availability"]["message"] == (
+        "Registration is not open yet. It opens on 1 September 2030, 09:00 (Europe/Madrid)."
+    )
+
+
+def test_registration_list_times_in_organisers_timezone(organiser_client, event):
+    event.organiser.timezone = "America/New_York"
+    event.organiser.save()
+    registration = RegistrationFactory(event=event)
+    Registration.objects.filter(pk=registration.pk).update(
+        created_at=datetime(2030, 1, 15, 15, 30, tzinfo=UTC)
+    )
+
+    page = organiser_client.get(reverse("admin:registrations_registration_changelist"))
+
+    assert '<td class="field-registered">15 January 2030, 10:30</td>' in page.content.decode()

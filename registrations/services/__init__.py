@@ -27,7 +27,13 @@ someone first releases the expired holds under the event's lock, and
 from .details import remove_question, store_answers, update_details
 from .door import check_in, register_walk_in, undo_check_in
 from .errors import AlreadyRegistered, RegistrationError, RegistrationRefused
-from .organisers import EventChanged, change_event, queue_reminders, send_organiser_message
+from .organisers import (
+    EventChanged,
+    capacity_below_confirmed,
+    change_event,
+    queue_reminders,
+    send_organiser_message,
+)
 from .personal_data import Purged, erase, purge_personal_data, request_personal_links
 from .places import (
     ALREADY_REGISTERED_EMAILS_PER_HOUR,
@@ -51,6 +57,7 @@ __all__ = [
     "RegistrationRefused",
     "active_registration_for",
     "cancel",
+    "capacity_below_confirmed",
     "change_event",
     "check_in",
     "confirm_email",

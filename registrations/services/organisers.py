@@ -4,12 +4,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import ngettext
 
 from events.models import Event
 
 from .. import emails, tasks
 from ..models import OrganiserMessage, OutboundEmail, Registration
-from .places import fill_free_places
+from . import locking
+from .errors import RegistrationRefused
+from .places import promote_waitlisted
 
 
 @dataclass
@@ -35,14 +39,37 @@ def change_event(
 ) -> EventChanged:
     """Save an organiser's change of ``event``: tell its attendees when the time or place
     changed or the event was cancelled, and give places that the change freed to the
-    waiting list."""
+    waiting list.
+
+    Refused (``RegistrationRefused``, code ``capacity_below_confirmed``) only when the
+    change lowers the capacity below the places already confirmed, counted under the
+    event's lock; an event already over capacity (a place given over capacity, a walk-in)
+    takes any other change."""
+    locking.locked_event(event)
+    if "capacity" in changed_fields and event.capacity is not None:
+        confirmed = locking.confirmed_count(event)
+        if event.capacity < confirmed:
+            raise RegistrationRefused(
+                capacity_below_confirmed(confirmed), code="capacity_below_confirmed"
+            )
     event.save()
     stored = emails.queue_event_change_emails(event=event, changed_fields=changed_fields)
     tasks.enqueue_delivery(*stored)
     promoted = []
     if PLACE_FIELDS & set(changed_fields):
-        promoted = fill_free_places(event=event, now=now)
+        promoted = promote_waitlisted(event, now=now or timezone.now())
     return EventChanged(notices=stored, promoted=promoted)
+
+
+def capacity_below_confirmed(confirmed: int) -> str:
+    """Why a capacity lower than the ``confirmed`` places is refused."""
+    return ngettext(
+        "%(count)d person already holds a place. Nobody loses a confirmed place "
+        "by a change of capacity: cancel registrations first to have fewer places.",
+        "%(count)d people already hold a place. Nobody loses a confirmed place "
+        "by a change of capacity: cancel registrations first to have fewer places.",
+        confirmed,
+    ) % {"count": confirmed}
 
 
 @transaction.atomic

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Membership
-from registrations.models import Registration
+from registrations import services
+from registrations.models import Question, Registration
 from tests.admin_forms import event_change_data
-from tests.factories import EventFactory, MembershipFactory, RegistrationFactory
+from tests.factories import EventFactory, MembershipFactory, QuestionFactory, RegistrationFactory
 from tests.registrations.test_views import form_data, register_url
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +156,55 @@ def test_registration_list_times_in_organisers_timezone(organiser_client, event)
     page = organiser_client.get(reverse("admin:registrations_registration_changelist"))
 
     assert '<td class="field-registered">15 January 2030, 10:30</td>' in page.content.decode()
+
+
+def over_capacity(event):
+    """``event`` with 3 confirmed places for a capacity of 2, as after a walk-in."""
+    RegistrationFactory.create_batch(3, event=event)
+    Event.objects.filter(pk=event.pk).update(capacity=2)
+    event.refresh_from_db()
+    return event
+
+
+def test_admin_event_over_capacity_takes_other_changes(organiser_client, event):
+    over_capacity(event)
+    question = QuestionFactory(event=event, label="Dietary needs")
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = event_change_data(organiser_client, event, title="Open Government and AI, day 2")
+    data["questions-0-DELETE"] = "on"
+
+    response = organiser_client.post(url, data)
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.capacity) == ("Open Government and AI, day 2", 2)
+    assert Question.objects.current().filter(pk=question.pk).exists() is False
+
+
+def test_admin_capacity_lowered_below_confirmed_refused_when_over_capacity(organiser_client, event):
+    over_capacity(event)
+    url = reverse("admin:events_event_change", args=[event.pk])
+
+    response = organiser_client.post(url, event_change_data(organiser_client, event, capacity="1"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "capacity": [
+            "3 people already hold a place. Nobody loses a confirmed place by a change of "
+            "capacity: cancel registrations first to have fewer places."
+        ]
+    }
+    event.refresh_from_db()
+    assert event.capacity == 2
+
+
+def test_change_event_counts_confirmed_places_under_the_lock(event):
+    # The form saw 20 places free; meanwhile 3 people registered.
+    RegistrationFactory.create_batch(3, event=event)
+    event.capacity = 2
+
+    with pytest.raises(services.RegistrationRefused) as refused:
+        services.change_event(event=event, changed_fields=["capacity"])
+
+    assert refused.value.code == "capacity_below_confirmed"
+    assert Event.objects.get(pk=event.pk).capacity == 20

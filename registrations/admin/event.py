@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -20,7 +21,10 @@ from registrations import admin_views, emails, services
 from registrations.forms import OrganiserMessageForm
 from registrations.models import COUNTS, Registration
 
-from .registration import QuestionInline, RegistrationInline
+from .registration import QuestionInline
+
+# How many registrations the event's own page lists; the registrations list has them all.
+LATEST_REGISTRATIONS = 20
 
 
 class EventAdminForm(event_admin.EventAdminForm):
@@ -50,13 +54,18 @@ def _count(name: str):
 
 
 def _with_overview(fieldsets):
-    """Events' fieldsets, with the registrations' overview first in the registration section."""
+    """Events' fieldsets, with the registrations' overview first in the registration section
+    and the latest registrations after it."""
     name, options = event_admin.REGISTRATION_FIELDSET
     overview = (name, {**options, "fields": ["registration_overview", *options["fields"]]})
-    return [
-        overview if fieldset is event_admin.REGISTRATION_FIELDSET else fieldset
-        for fieldset in fieldsets
-    ]
+    latest = (_("Latest registrations"), {"fields": ["latest_registrations"]})
+    with_overview = []
+    for fieldset in fieldsets:
+        if fieldset is event_admin.REGISTRATION_FIELDSET:
+            with_overview += [overview, latest]
+        else:
+            with_overview.append(fieldset)
+    return with_overview
 
 
 admin.site.unregister(Event)
@@ -66,8 +75,14 @@ admin.site.unregister(Event)
 class EventAdmin(event_admin.EventAdmin):
     form = EventAdminForm
     list_display = [*event_admin.EventAdmin.list_display, "places", "waitlisted", "cancelled"]
-    readonly_fields = ["registration_overview", *event_admin.EventAdmin.readonly_fields]
-    inlines = [QuestionInline, RegistrationInline]
+    readonly_fields = [
+        "registration_overview",
+        "latest_registrations",
+        *event_admin.EventAdmin.readonly_fields,
+    ]
+    # Registrations are listed, not an inline: an inline sends hidden fields for every row,
+    # and an event of 500 people would pass Django's limit of 1,000 fields and not save.
+    inlines = [QuestionInline]
     fieldsets = _with_overview(event_admin.EventAdmin.fieldsets)
 
     def get_queryset(self, request):
@@ -156,6 +171,21 @@ class EventAdmin(event_admin.EventAdmin):
             _("Manage registrations"),
             reverse("admin:events_event_attendees_csv", args=[event.pk]),
             _("Download the attendee list (CSV)"),
+        )
+
+    @admin.display(description=_("registrations"))
+    def latest_registrations(self, event):
+        if not event.pk:
+            return ""
+        registrations = Registration.objects.filter(event=event).order_by("-created_at", "-pk")
+        return render_to_string(
+            "admin/events/event/latest_registrations.html",
+            {
+                "registrations": registrations[:LATEST_REGISTRATIONS],
+                "total": event.confirmed_count + event.waitlisted_count + event.cancelled_count,
+                "list_url": reverse("admin:registrations_registration_changelist")
+                + f"?event__id__exact={event.pk}",
+            },
         )
 
     # Organiser pages of one event: (address after the event's, view, name, needs a manager).

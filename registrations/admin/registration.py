@@ -32,14 +32,6 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class RegistrationInline(ReadOnlyInline):
-    model = Registration
-    fields = ["name", "email", "organisation", "status", "created_at", "checked_in_at"]
-    readonly_fields = fields
-    show_change_link = True
-    ordering = ["status", "created_at"]
-
-
 class QuestionFormSet(forms.BaseInlineFormSet):
     def delete_existing(self, obj, commit=True):
         # A question people answered is archived, so their answers stay in the exports.

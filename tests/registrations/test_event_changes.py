@@ -208,3 +208,33 @@ def test_change_event_counts_confirmed_places_under_the_lock(event):
 
     assert refused.value.code == "capacity_below_confirmed"
     assert Event.objects.get(pk=event.pk).capacity == 20
+
+
+def many_registrations(event, count):
+    Registration.objects.bulk_create(
+        RegistrationFactory.build(event=event, email=f"person{number}@example.org")
+        for number in range(count)
+    )
+
+
+def test_admin_event_of_5000_registrations_opens_and_saves(organiser_client, event):
+    Event.objects.filter(pk=event.pk).update(
+        capacity=None, starts_at=madrid(2030, 10, 6, 10, 0), ends_at=madrid(2030, 10, 6, 12, 30)
+    )
+    event.refresh_from_db()
+    many_registrations(event, 5000)
+    url = reverse("admin:events_event_change", args=[event.pk])
+
+    page = organiser_client.get(url)
+    html = page.content.decode()
+    response = organiser_client.post(url, event_change_data(organiser_client, event, title="Big"))
+
+    assert html.count('<tr><td><a href="/admin/registrations/registration/') == 20
+    assert (
+        f'<a href="/admin/registrations/registration/?event__id__exact={event.pk}">'
+        "See all 5000 registrations in the registrations list</a>"
+    ) in html
+    assert "registrations-TOTAL_FORMS" not in html
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Big"

@@ -4,6 +4,7 @@ event, its counts, and the organiser pages of one event (export, sign-in sheet, 
 dashboard, check-in, message). Rules stay in ``registrations.services``: this only shows."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -17,11 +18,14 @@ from django.utils.translation import ngettext
 
 from events import admin as event_admin
 from events.models import Event
-from registrations import admin_views, emails, services
+from registrations import admin_views, changes, emails, services
 from registrations.forms import OrganiserMessageForm
 from registrations.models import COUNTS, Registration
 
 from .registration import QuestionInline
+
+# The buttons of the page that asks before a change is saved (``_ask_before_telling``).
+TELL, DONT_TELL = "_tell_attendees", "_dont_tell_attendees"
 
 # How many registrations the event's own page lists; the registrations list has them all.
 LATEST_REGISTRATIONS = 20
@@ -97,6 +101,10 @@ class EventAdmin(event_admin.EventAdmin):
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            asking = self._ask_before_telling(request, object_id)
+            if asking is not None:
+                return asking
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.RegistrationRefused as refused:
@@ -108,7 +116,14 @@ class EventAdmin(event_admin.EventAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        changed = services.change_event(event=obj, changed_fields=form.changed_data)
+        cancelling = changes.change_kind(obj, form.changed_data) == emails.Kind.EVENT_CANCELLED
+        changed = services.change_event(
+            event=obj,
+            changed_fields=form.changed_data,
+            # Told unless the organiser chose not to; a cancellation is always told.
+            notify=cancelling or DONT_TELL not in request.POST,
+            reason=request.POST.get("cancel_reason", "").strip()[:1000],
+        )
         if changed.notified:
             self.message_user(
                 request,
@@ -131,6 +146,65 @@ class EventAdmin(event_admin.EventAdmin):
                 % {"count": len(changed.promoted)},
                 messages.SUCCESS,
             )
+
+    def _ask_before_telling(self, request, object_id):
+        """Before a change of the time or place, or a cancellation, is saved: the page that
+        asks whether to tell the attendees, with the email they would get; a cancellation
+        also asks for the reason. None when there is nothing to ask (the change is saved as
+        it comes)."""
+        answered = TELL in request.POST or DONT_TELL in request.POST
+        reason = request.POST.get("cancel_reason", "").strip()
+        if answered and reason:
+            return None
+        event = self.get_object(request, unquote(object_id))
+        if event is None or not self.has_change_permission(request, event):
+            return None
+        before = self.get_object(request, unquote(object_id))
+        fields = flatten_fieldsets(self.get_fieldsets(request, event))
+        form = self.get_form(request, event, change=True, fields=fields)(
+            request.POST, request.FILES, instance=event
+        )
+        if not form.is_valid():
+            return None
+        kind = changes.change_kind(event, form.changed_data)
+        recipients = changes.change_recipients(before)
+        count = recipients.count() if kind else 0
+        cancelling = kind == emails.Kind.EVENT_CANCELLED
+        if not count or (answered and not cancelling):
+            return None
+        details = {
+            "changes": changes.event_changes(before, event),
+            "reason": str(_("(the reason you give below)")),
+        }
+        sample = recipients.first()
+        text, _html = changes.render_event_change(
+            event=event, registration=sample, kind=kind, details=details
+        )
+        return TemplateResponse(
+            request,
+            "admin/events/event/change_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": before,
+                "title": _("Tell the attendees?"),
+                "count": count,
+                "cancelling": cancelling,
+                "changes": details["changes"],
+                "subject": changes.change_subject(kind, event),
+                "preview": text.replace(sample.personal_link_placeholder, str(_("(their link)"))),
+                "posted": [
+                    (name, value)
+                    for name, values in request.POST.lists()
+                    if name not in ("csrfmiddlewaretoken", "cancel_reason", TELL, DONT_TELL)
+                    for value in values
+                ],
+                # A cancellation confirmed without a reason is asked again.
+                "reason_missing": answered,
+                "tell": TELL,
+                "dont_tell": DONT_TELL,
+            },
+        )
 
     @admin.display(description=_("confirmed / capacity"), ordering="confirmed_count")
     def places(self, event):

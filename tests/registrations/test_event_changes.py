@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events.models import Event, Membership
 from registrations import services
-from registrations.models import Question, Registration
+from registrations.models import OutboundEmail, Question, Registration
 from tests.admin_forms import event_change_data
 from tests.factories import EventFactory, MembershipFactory, QuestionFactory, RegistrationFactory
 from tests.registrations.test_views import form_data, register_url
@@ -161,7 +161,9 @@ def test_registration_list_times_in_organisers_timezone(organiser_client, event)
 def over_capacity(event):
     """``event`` with 3 confirmed places for a capacity of 2, as after a walk-in."""
     RegistrationFactory.create_batch(3, event=event)
-    Event.objects.filter(pk=event.pk).update(capacity=2)
+    Event.objects.filter(pk=event.pk).update(
+        capacity=2, starts_at=madrid(2030, 10, 6, 10, 0), ends_at=madrid(2030, 10, 6, 12, 30)
+    )
     event.refresh_from_db()
     return event
 
@@ -238,3 +240,117 @@ def test_admin_event_of_5000_registrations_opens_and_saves(organiser_client, eve
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.title == "Big"
+
+
+@pytest.fixture
+def workshop(event):
+    """The event on 6 October 2030, 10:00–12:30 in Madrid, with two people registered."""
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=madrid(2030, 10, 6, 10, 0), ends_at=madrid(2030, 10, 6, 12, 30)
+    )
+    event.refresh_from_db()
+    RegistrationFactory(event=event, name="Ada", email="ada@example.org")
+    RegistrationFactory(event=event, name="Grace", email="grace@example.org")
+    return event
+
+
+def change_url(event):
+    return reverse("admin:events_event_change", args=[event.pk])
+
+
+def test_admin_time_change_asks_before_saving(organiser_client, workshop):
+    data = event_change_data(organiser_client, workshop, starts_at_1="11:00")
+
+    page = organiser_client.post(change_url(workshop), data)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Tell the 2 attendees?" in html
+    assert "Time: 10:00–12:30 (Europe/Madrid) → <strong>11:00–12:30 (Europe/Madrid)</strong>" in (
+        html
+    )
+    assert page.context["subject"] == "Changed: Open Government and AI"
+    assert (
+        "Time: 10:00–12:30 (Europe/Madrid) → 11:00–12:30 (Europe/Madrid)"
+        in (page.context["preview"])
+    )
+    workshop.refresh_from_db()
+    assert workshop.starts_at == madrid(2030, 10, 6, 10, 0)
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_admin_time_and_place_change_told_with_old_and_new(
+    organiser_client, workshop, run_worker, mailoutbox
+):
+    data = event_change_data(
+        organiser_client,
+        workshop,
+        starts_at_0="2030-10-07",
+        starts_at_1="11:00",
+        ends_at_0="2030-10-07",
+        venue_name="Hotel Ercilla",
+        _tell_attendees="1",
+    )
+
+    response = organiser_client.post(change_url(workshop), data, follow=True)
+    # Stored by the worker, not by the save that held the event's lock.
+    stored_by_the_save = OutboundEmail.objects.count()
+    run_worker()
+
+    assert "2 registered people will be told about the change." in response.content.decode()
+    assert stored_by_the_save == 0
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "Ada <ada@example.org>",
+        "Grace <grace@example.org>",
+    ]
+    body = mailoutbox[0].body
+    assert "Date: 6 October 2030 → 7 October 2030" in body
+    assert "Time: 10:00–12:30 (Europe/Madrid) → 11:00–12:30 (Europe/Madrid)" in body
+    assert "Place: NH Canciller Ayala Vitoria → Hotel Ercilla" in body
+
+
+def test_admin_change_saved_without_telling(organiser_client, workshop, run_worker, mailoutbox):
+    data = event_change_data(
+        organiser_client, workshop, map_url="https://maps.example.org/x", _dont_tell_attendees="1"
+    )
+
+    response = organiser_client.post(change_url(workshop), data)
+    run_worker()
+
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.map_url == "https://maps.example.org/x"
+    assert mailoutbox == []
+
+
+def test_admin_cancellation_asks_for_a_reason(organiser_client, workshop):
+    data = event_change_data(
+        organiser_client, workshop, status=Event.Status.CANCELLED, _tell_attendees="1"
+    )
+
+    page = organiser_client.post(change_url(workshop), data)
+
+    assert page.status_code == 200
+    assert "Say why the event is cancelled: the email tells the attendees." in (
+        page.content.decode()
+    )
+    workshop.refresh_from_db()
+    assert workshop.status == Event.Status.PUBLISHED
+
+
+def test_admin_cancellation_email_carries_the_reason(
+    organiser_client, workshop, run_worker, mailoutbox
+):
+    data = event_change_data(
+        organiser_client,
+        workshop,
+        status=Event.Status.CANCELLED,
+        _tell_attendees="1",
+        cancel_reason="The speaker is ill.",
+    )
+
+    organiser_client.post(change_url(workshop), data)
+    run_worker()
+
+    assert [message.subject for message in mailoutbox] == ["Cancelled: Open Government and AI"] * 2
+    assert "Why:\n\nThe speaker is ill." in mailoutbox[0].body

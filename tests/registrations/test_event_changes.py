@@ -279,6 +279,8 @@ def test_admin_time_change_asks_before_saving(organiser_client, workshop):
     assert OutboundEmail.objects.count() == 0
 
 
+# The worker ends the test's transaction on PostgreSQL: each test commits its own.
+@pytest.mark.django_db(transaction=True)
 def test_admin_time_and_place_change_told_with_old_and_new(
     organiser_client, workshop, run_worker, mailoutbox
 ):
@@ -309,6 +311,8 @@ def test_admin_time_and_place_change_told_with_old_and_new(
     assert "Place: NH Canciller Ayala Vitoria → Hotel Ercilla" in body
 
 
+# The worker ends the test's transaction on PostgreSQL: each test commits its own.
+@pytest.mark.django_db(transaction=True)
 def test_admin_change_saved_without_telling(organiser_client, workshop, run_worker, mailoutbox):
     data = event_change_data(
         organiser_client, workshop, map_url="https://maps.example.org/x", _dont_tell_attendees="1"
@@ -338,6 +342,8 @@ def test_admin_cancellation_asks_for_a_reason(organiser_client, workshop):
     assert workshop.status == Event.Status.PUBLISHED
 
 
+# The worker ends the test's transaction on PostgreSQL: each test commits its own.
+@pytest.mark.django_db(transaction=True)
 def test_admin_cancellation_email_carries_the_reason(
     organiser_client, workshop, run_worker, mailoutbox
 ):

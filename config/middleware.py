@@ -2,6 +2,10 @@
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Membership
 
 
 class RefuseNulCharactersMiddleware:
@@ -32,5 +36,28 @@ def permissions_policy(get_response):
         response = get_response(request)
         response.setdefault("Permissions-Policy", header)
         return response
+
+    return middleware
+
+
+def organiser_timezone(get_response):
+    """The admin shows times that are not an event's (when someone registered, checked in or
+    was emailed) in the timezone of the organisation the user works for; an event's own
+    times are always shown in the event's timezone, with its name."""
+
+    def middleware(request):
+        if request.path.startswith(reverse("admin:index")) and request.user.is_authenticated:
+            zone = (
+                Membership.objects.filter(user=request.user)
+                .order_by("pk")
+                .values_list("organiser__timezone", flat=True)
+                .first()
+            )
+            if zone:
+                timezone.activate(zone)
+        try:
+            return get_response(request)
+        finally:
+            timezone.deactivate()
 
     return middleware

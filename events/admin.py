@@ -31,6 +31,18 @@ from .permissions import (
 LOCAL_TIME_FIELDS = ["starts_at", "ends_at", "registration_opens_at", "registration_closes_at"]
 
 
+def event_time_widget():
+    """The browser's own date and time inputs, without the admin's "Now" and "Today"
+    shortcuts: those give the organiser's clock and warn "You are N hours ahead of server
+    time", while these fields are the time where the event happens."""
+    return forms.SplitDateTimeWidget(
+        date_attrs={"type": "date"},
+        time_attrs={"type": "time"},
+        date_format="%Y-%m-%d",
+        time_format="%H:%M",
+    )
+
+
 class EventAdminForm(forms.ModelForm):
     """Times are typed and shown in the event's own timezone, whatever the organiser's is."""
 
@@ -46,13 +58,18 @@ class EventAdminForm(forms.ModelForm):
             "website_url", "image", "category", "featured", "needs_review", "review_notes",
             "retention_days",
         ]  # fmt: skip
-        help_texts = {
-            "starts_at": _("In the event's timezone."),
-            "ends_at": _("In the event's timezone."),
-        }
+        widgets = {name: event_time_widget() for name in LOCAL_TIME_FIELDS}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        zone = self.initial.get("timezone") or self.instance.timezone
+        for name in LOCAL_TIME_FIELDS:
+            if name in self.fields:
+                field = self.fields[name]
+                note = _("In the event's timezone (%(zone)s, or the one chosen above).") % {
+                    "zone": zone
+                }
+                field.help_text = f"{field.help_text} {note}".strip()
         if self.instance.pk:
             tz = self.instance.tzinfo
             for name in LOCAL_TIME_FIELDS:
@@ -72,6 +89,9 @@ class EventAdminForm(forms.ModelForm):
                     cleaned[name] = timezone.make_aware(wall_clock, event_tz)
         return cleaned
 
+
+# The admin's methods that show the event's times to who may not change them.
+SHOWN_TIMES = {name: f"{name}_shown" for name in LOCAL_TIME_FIELDS}
 
 REVIEW_FIELDSET = (_("Review"), {"fields": ["needs_review", "review_notes", "source_file"]})
 REGISTRATION_FIELDSET = (
@@ -148,13 +168,29 @@ class EventAdmin(OrganiserScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organiser")
 
+    def get_changeform_initial_data(self, request):
+        """A new event is led by the user's organisation, in its timezone."""
+        initial = super().get_changeform_initial_data(request)
+        organiser = managed_organisers(request.user).order_by("pk").first()
+        if organiser is not None:
+            initial.setdefault("organiser", organiser.pk)
+            initial.setdefault("timezone", organiser.timezone)
+        return initial
+
     def get_fieldsets(self, request, obj=None):
-        if obj is not None and obj.needs_review:
-            return self.fieldsets
-        # Nothing to review: the section is folded away at the end.
-        name, options = REVIEW_FIELDSET
-        others = [fieldset for fieldset in self.fieldsets if fieldset is not REVIEW_FIELDSET]
-        return [*others, (name, {**options, "classes": ["collapse"]})]
+        fieldsets = self.fieldsets
+        if obj is None or not obj.needs_review:
+            # Nothing to review: the section is folded away at the end.
+            name, options = REVIEW_FIELDSET
+            others = [fieldset for fieldset in fieldsets if fieldset is not REVIEW_FIELDSET]
+            fieldsets = [*others, (name, {**options, "classes": ["collapse"]})]
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Shown, not edited: the event's times in its timezone, with its name.
+            fieldsets = [
+                (name, {**options, "fields": [SHOWN_TIMES.get(f, f) for f in options["fields"]]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -182,7 +218,21 @@ class EventAdmin(OrganiserScopedAdmin):
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def local_start(self, event):
-        return timezone.localtime(event.starts_at, event.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
+        return event.local_time_text(event.starts_at)
+
+    def _shown_time(name):
+        @admin.display(description=Event._meta.get_field(name).verbose_name)
+        def shown(self, event):
+            value = getattr(event, name)
+            return "" if value is None else event.local_time_text(value)
+
+        return shown
+
+    starts_at_shown = _shown_time("starts_at")
+    ends_at_shown = _shown_time("ends_at")
+    registration_opens_at_shown = _shown_time("registration_opens_at")
+    registration_closes_at_shown = _shown_time("registration_closes_at")
+    del _shown_time
 
 
 class MembershipFormSet(forms.BaseInlineFormSet):

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import Lower, TruncDate
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from events.models import Event
 from . import services
 from .exports import AttendeeExport, attendees_csv_response, attendees_xlsx_response
 from .forms import ExportForm, WalkInForm
-from .models import Registration
+from .models import Registration, folded
 
 CHECKIN_LIST_LIMIT = 100
 
@@ -128,10 +128,9 @@ def catering(request, event: Event, admin_context):
 
 def _search(event: Event, query: str):
     registrations = Registration.objects.filter(event=event)
-    for word in query.split():
-        registrations = registrations.filter(
-            Q(name__icontains=word) | Q(email__icontains=word) | Q(organisation__icontains=word)
-        )
+    # Folded like the registrations' search text: "garcia" finds García on either database.
+    for word in folded(query).split():
+        registrations = registrations.filter(search_text__contains=word)
     return registrations.order_by(Lower("name"), "pk")
 
 

@@ -11,7 +11,7 @@ same way. So the dependency runs one way, and a newcomer finds every rule about 
 
 from datetime import datetime
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event
@@ -29,9 +29,8 @@ def refusal_message(event: Event, state: str, now: datetime | None = None) -> st
     if state == State.EXTERNAL:
         return _("Registration for this event is handled on another site.")
     if state == State.NOT_YET_OPEN:
-        opens = timezone.localtime(event.registration_opens_at, event.tzinfo)
         return _("Registration is not open yet. It opens on %(date)s.") % {
-            "date": formats.date_format(opens, "DATETIME_FORMAT")
+            "date": event.local_time_text(event.registration_opens_at)
         }
     if state == State.FULL:
         return _("This event is full.")

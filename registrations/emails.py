@@ -28,12 +28,8 @@ from .models import LinkRequest, OrganiserMessage, OutboundEmail, Registration
 
 Kind = OutboundEmail.Kind
 Status = Registration.Status
-
-# The fields of an event whose change attendees are told about.
-TIME_AND_PLACE_FIELDS = {
-    "starts_at", "ends_at", "timezone", "venue_name", "venue_address", "map_url",
-    "attendance_mode", "join_url",
-}  # fmt: skip
+# The emails about an organiser's change of an event (``changes.py``).
+CHANGE_KINDS = (Kind.EVENT_CHANGED, Kind.EVENT_CANCELLED)
 
 
 def single_line(value: str) -> str:
@@ -94,17 +90,17 @@ def render(template: str, context: dict) -> tuple[str, str]:
     return plain_text.from_html(html), html
 
 
-def _store(*, template: str, context: dict, ics: str = "", **envelope) -> OutboundEmail:
+def _store(*, template: str, context: dict, ics: str = "", **addressed) -> OutboundEmail:
     """Write one email and store it. A second email with the same key is refused by the
     database (IntegrityError), which is how a reminder is never queued twice."""
-    email = _envelope(**envelope)
+    email = envelope(**addressed)
     email.body_text, email.body_html = render(template, context)
     email.calendar = ics
     email.save(force_insert=True)
     return email
 
 
-def _envelope(
+def envelope(
     *,
     kind: str,
     key: str,
@@ -155,7 +151,7 @@ def queue_registration_email(registration: Registration) -> OutboundEmail:
     Stored with the registration but written by the worker when it sends it (``compose``):
     registering, under the event's lock, does not wait for templates and calendar files.
     """
-    email = _envelope(
+    email = envelope(
         to_email=registration.email,
         to_name=registration.name,
         event=registration.event,
@@ -183,12 +179,18 @@ def _registration_email_kind(registration: Registration) -> dict[str, str]:
 
 
 def compose(email: OutboundEmail) -> None:
-    """Write the text of an email stored to be written later (``queue_registration_email``)."""
+    """Write the text of an email stored to be written later (``queue_registration_email``,
+    ``queue_event_change_emails``)."""
     registration = email.registration
-    context = _context(registration.event, registration)
+    if email.kind in CHANGE_KINDS:
+        context = change_context(registration.event, registration, email.details)
+    else:
+        context = _context(registration.event, registration)
     email.body_text, email.body_html = render(email.kind, context)
     if email.kind == Kind.CONFIRMATION:
         email.calendar = _invitation(registration)
+    elif email.kind in CHANGE_KINDS and registration.status == Status.CONFIRMED:
+        email.calendar = _invitation(registration, cancel=email.kind == Kind.EVENT_CANCELLED)
     email.compose_later = False
     email.save(update_fields=["body_text", "body_html", "calendar", "compose_later"])
 
@@ -229,38 +231,13 @@ def queue_cancellation_email(
     )
 
 
-def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> list[OutboundEmail]:
-    """Tell every active registration that the organisers changed the time or place of the
-    event, or cancelled it. Returns the emails stored."""
-    if "status" in changed_fields and event.status == Event.Status.CANCELLED:
-        kind = Kind.EVENT_CANCELLED
-        subject = _("Cancelled: %(title)s")
-    elif TIME_AND_PLACE_FIELDS & set(changed_fields) and event.status == Event.Status.PUBLISHED:
-        kind = Kind.EVENT_CHANGED
-        subject = _("Changed: %(title)s")
-    else:
-        return []
-    subject = subject % {"title": single_line(event.title)}
-    # One key per change: every change is announced, each once.
-    change = uuid.uuid4().hex
-    stored = []
-    # Held places are left out: they get the event as it is when they confirm their address.
-    for registration in Registration.objects.filter(event=event).active().not_on_hold():
-        registration.event = event
-        ics = ""
-        if registration.status == Status.CONFIRMED:
-            ics = _invitation(registration, cancel=kind == Kind.EVENT_CANCELLED)
-        stored.append(
-            _to_attendee(
-                registration,
-                kind,
-                subject,
-                key=f"{kind}:{change}:{registration.pk}",
-                ics=ics,
-                changed=sorted(TIME_AND_PLACE_FIELDS & set(changed_fields)),
-            )
-        )
-    return stored
+def change_context(event: Event, registration: Registration, details: dict) -> dict:
+    return _context(
+        event,
+        registration,
+        changes=details.get("changes", []),
+        reason=details.get("reason", ""),
+    )
 
 
 def reminder_due(now: datetime | None = None):

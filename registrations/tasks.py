@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from . import delivery, emails
+from . import changes, delivery, emails
 from .models import OutboundEmail
 
 
@@ -27,6 +27,26 @@ def send_personal_links(request_id: int) -> None:
         email = emails.queue_personal_links(request_id=request_id)
         if email is not None:
             enqueue_delivery(email)
+
+
+@task()
+def announce_event_change(event_id: int, kind: str, details: dict) -> int:
+    """Store the emails about a change of an event, after the change is saved and the event's
+    lock is gone; each is written when it is sent. Given ids and what the organisers wrote,
+    never an attendee's address."""
+    with transaction.atomic():
+        stored = changes.queue_event_change_emails(event_id=event_id, kind=kind, details=details)
+        enqueue_delivery(*stored)
+    return len(stored)
+
+
+def enqueue_announcement(*, event_id: int, kind: str, details: dict) -> None:
+    """Queue telling the attendees about a change, in the caller's transaction (as
+    ``enqueue_delivery``)."""
+    if _stores_tasks():
+        announce_event_change.enqueue(event_id, kind, details)
+    else:
+        transaction.on_commit(lambda: announce_event_change.enqueue(event_id, kind, details))
 
 
 def runs_of(task, ids: Iterable[int] | None = None) -> QuerySet[DBTaskResult]:

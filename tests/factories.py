@@ -46,7 +46,10 @@ class EventFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"event-{n}")
     summary = "A short summary."
     description = "Some *Markdown*."
-    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    # On the minute, as the admin's form enters times: an unchanged form changes no time.
+    starts_at = factory.LazyFunction(
+        lambda: timezone.now().replace(second=0, microsecond=0) + timedelta(days=30)
+    )
     ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=2))
     timezone = "Europe/Madrid"
     venue_name = "NH Canciller Ayala Vitoria"

@@ -5,9 +5,9 @@ where migrations also find ``TimezoneField``.
 """
 
 from .events import Event
-from .querysets import EventQuerySet
 from .fields import TimezoneField, timezone_choices, timezone_names, validate_timezone
 from .organisers import Membership, Organiser, OrganiserQuerySet, Topic
+from .querysets import EventQuerySet
 
 __all__ = [
     "Event",

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -275,6 +275,15 @@ class Event(models.Model):
             errors["join_url"] = _(
                 "An online or hybrid event needs a join link before it is published."
             )
+        if (
+            self.starts_at
+            and self.registration_closes_at
+            and self.registration_closes_at > self.starts_at
+        ):
+            errors["registration_closes_at"] = _(
+                "Registration closes when the event starts at the latest: choose a time before "
+                "the start, or leave this empty."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -308,6 +317,15 @@ class Event(models.Model):
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
 
+    def local_time_text(self, value: datetime) -> str:
+        """``value``, one of the event's times, as it is written everywhere: in the event's
+        timezone, in the language's date format, with the timezone's name."""
+        local = timezone.localtime(value, self.tzinfo)
+        return _("%(time)s (%(zone)s)") % {
+            "time": formats.date_format(local, "DATETIME_FORMAT"),
+            "zone": self.timezone,
+        }
+
     @property
     def local_starts_at(self):
         return timezone.localtime(self.starts_at, self.tzinfo)
@@ -318,7 +336,11 @@ class Event(models.Model):
 
     @property
     def registration_closes(self) -> datetime:
-        return self.registration_closes_at or self.starts_at
+        """When registration ends: the closing time, and never after the start, even when the
+        event was moved earlier than the closing time it had."""
+        if self.registration_closes_at is None:
+            return self.starts_at
+        return min(self.registration_closes_at, self.starts_at)
 
     @property
     def retention_period(self) -> timedelta:

@@ -4,10 +4,12 @@ event, its counts, and the organiser pages of one event (export, sign-in sheet, 
 dashboard, check-in, message). Rules stay in ``registrations.services``: this only shows."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -16,33 +18,32 @@ from django.utils.translation import ngettext
 
 from events import admin as event_admin
 from events.models import Event
-from registrations import admin_views, emails, services
+from registrations import admin_views, changes, emails, services
 from registrations.forms import OrganiserMessageForm
 from registrations.models import COUNTS, Registration
 
 from .added import add_registration
 from .copy import copy_event
-from .registration import QuestionInline, RegistrationInline
+from .registration import QuestionInline
+
+# The buttons of the page that asks before a change is saved (``_ask_before_telling``).
+TELL, DONT_TELL = "_tell_attendees", "_dont_tell_attendees"
+
+# How many registrations the event's own page lists; the registrations list has them all.
+LATEST_REGISTRATIONS = 20
 
 
 class EventAdminForm(event_admin.EventAdminForm):
     def clean(self):
         cleaned = super().clean()
         capacity = cleaned.get("capacity")
-        if self.instance.pk and capacity is not None:
+        # Said next to the field with the input kept; ``services.change_event`` counts again
+        # under the event's lock. Only a change of capacity is checked: an event already over
+        # capacity (a walk-in, a place given over capacity) takes any other change.
+        if self.instance.pk and capacity is not None and "capacity" in self.changed_data:
             confirmed = Registration.objects.filter(event=self.instance).counts()["confirmed"]
             if capacity < confirmed:
-                self.add_error(
-                    "capacity",
-                    ngettext(
-                        "%(count)d person already holds a place. Nobody loses a confirmed place "
-                        "by a change of capacity: cancel registrations first to have fewer places.",
-                        "%(count)d people already hold a place. Nobody loses a confirmed place "
-                        "by a change of capacity: cancel registrations first to have fewer places.",
-                        confirmed,
-                    )
-                    % {"count": confirmed},
-                )
+                self.add_error("capacity", services.capacity_below_confirmed(confirmed))
         return cleaned
 
 
@@ -59,13 +60,18 @@ def _count(name: str):
 
 
 def _with_overview(fieldsets):
-    """Events' fieldsets, with the registrations' overview first in the registration section."""
+    """Events' fieldsets, with the registrations' overview first in the registration section
+    and the latest registrations after it."""
     name, options = event_admin.REGISTRATION_FIELDSET
     overview = (name, {**options, "fields": ["registration_overview", *options["fields"]]})
-    return [
-        overview if fieldset is event_admin.REGISTRATION_FIELDSET else fieldset
-        for fieldset in fieldsets
-    ]
+    latest = (_("Latest registrations"), {"fields": ["latest_registrations"]})
+    with_overview = []
+    for fieldset in fieldsets:
+        if fieldset is event_admin.REGISTRATION_FIELDSET:
+            with_overview += [overview, latest]
+        else:
+            with_overview.append(fieldset)
+    return with_overview
 
 
 admin.site.unregister(Event)
@@ -75,8 +81,14 @@ admin.site.unregister(Event)
 class EventAdmin(event_admin.EventAdmin):
     form = EventAdminForm
     list_display = [*event_admin.EventAdmin.list_display, "places", "waitlisted", "cancelled"]
-    readonly_fields = ["registration_overview", *event_admin.EventAdmin.readonly_fields]
-    inlines = [QuestionInline, RegistrationInline]
+    readonly_fields = [
+        "registration_overview",
+        "latest_registrations",
+        *event_admin.EventAdmin.readonly_fields,
+    ]
+    # Registrations are listed, not an inline: an inline sends hidden fields for every row,
+    # and an event of 500 people would pass Django's limit of 1,000 fields and not save.
+    inlines = [QuestionInline]
     fieldsets = _with_overview(event_admin.EventAdmin.fieldsets)
 
     def get_queryset(self, request):
@@ -90,11 +102,30 @@ class EventAdmin(event_admin.EventAdmin):
             )
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            asking = self._ask_before_telling(request, object_id)
+            if asking is not None:
+                return asking
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.RegistrationRefused as refused:
+            # Places were confirmed between the form's check and the save: nothing was saved.
+            self.message_user(request, refused.message, messages.ERROR)
+            return redirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        changed = services.change_event(event=obj, changed_fields=form.changed_data)
+        cancelling = changes.change_kind(obj, form.changed_data) == emails.Kind.EVENT_CANCELLED
+        changed = services.change_event(
+            event=obj,
+            changed_fields=form.changed_data,
+            # Told unless the organiser chose not to; a cancellation is always told.
+            notify=cancelling or DONT_TELL not in request.POST,
+            reason=request.POST.get("cancel_reason", "").strip()[:1000],
+        )
         if changed.notified:
             self.message_user(
                 request,
@@ -117,6 +148,65 @@ class EventAdmin(event_admin.EventAdmin):
                 % {"count": len(changed.promoted)},
                 messages.SUCCESS,
             )
+
+    def _ask_before_telling(self, request, object_id):
+        """Before a change of the time or place, or a cancellation, is saved: the page that
+        asks whether to tell the attendees, with the email they would get; a cancellation
+        also asks for the reason. None when there is nothing to ask (the change is saved as
+        it comes)."""
+        answered = TELL in request.POST or DONT_TELL in request.POST
+        reason = request.POST.get("cancel_reason", "").strip()
+        if answered and reason:
+            return None
+        event = self.get_object(request, unquote(object_id))
+        if event is None or not self.has_change_permission(request, event):
+            return None
+        before = self.get_object(request, unquote(object_id))
+        fields = flatten_fieldsets(self.get_fieldsets(request, event))
+        form = self.get_form(request, event, change=True, fields=fields)(
+            request.POST, request.FILES, instance=event
+        )
+        if not form.is_valid():
+            return None
+        kind = changes.change_kind(event, form.changed_data)
+        recipients = changes.change_recipients(before)
+        count = recipients.count() if kind else 0
+        cancelling = kind == emails.Kind.EVENT_CANCELLED
+        if not count or (answered and not cancelling):
+            return None
+        details = {
+            "changes": changes.event_changes(before, event),
+            "reason": str(_("(the reason you give below)")),
+        }
+        sample = recipients.first()
+        text, _html = changes.render_event_change(
+            event=event, registration=sample, kind=kind, details=details
+        )
+        return TemplateResponse(
+            request,
+            "admin/events/event/change_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": before,
+                "title": _("Tell the attendees?"),
+                "count": count,
+                "cancelling": cancelling,
+                "changes": details["changes"],
+                "subject": changes.change_subject(kind, event),
+                "preview": text.replace(sample.personal_link_placeholder, str(_("(their link)"))),
+                "posted": [
+                    (name, value)
+                    for name, values in request.POST.lists()
+                    if name not in ("csrfmiddlewaretoken", "cancel_reason", TELL, DONT_TELL)
+                    for value in values
+                ],
+                # A cancellation confirmed without a reason is asked again.
+                "reason_missing": answered,
+                "tell": TELL,
+                "dont_tell": DONT_TELL,
+            },
+        )
 
     @admin.display(description=_("confirmed / capacity"), ordering="confirmed_count")
     def places(self, event):
@@ -157,6 +247,21 @@ class EventAdmin(event_admin.EventAdmin):
             _("Manage registrations"),
             reverse("admin:events_event_attendees_csv", args=[event.pk]),
             _("Download the attendee list (CSV)"),
+        )
+
+    @admin.display(description=_("registrations"))
+    def latest_registrations(self, event):
+        if not event.pk:
+            return ""
+        registrations = Registration.objects.filter(event=event).order_by("-created_at", "-pk")
+        return render_to_string(
+            "admin/events/event/latest_registrations.html",
+            {
+                "registrations": registrations[:LATEST_REGISTRATIONS],
+                "total": event.confirmed_count + event.waitlisted_count + event.cancelled_count,
+                "list_url": reverse("admin:registrations_registration_changelist")
+                + f"?event__id__exact={event.pk}",
+            },
         )
 
     # Organiser pages of one event: (address after the event's, view, name, needs a manager).

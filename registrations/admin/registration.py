@@ -5,7 +5,7 @@ from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -32,14 +32,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class RegistrationInline(ReadOnlyInline):
-    model = Registration
-    fields = ["name", "email", "organisation", "status", "created_at", "checked_in_at"]
-    readonly_fields = fields
-    show_change_link = True
-    ordering = ["status", "created_at"]
 
 
 class QuestionFormSet(forms.BaseInlineFormSet):
@@ -252,8 +244,8 @@ class RegistrationAdmin(OrganiserScopedAdmin):
 
     @admin.display(description=gettext_lazy("registered at"), ordering="created_at")
     def registered(self, registration):
-        local = timezone.localtime(registration.created_at, registration.event.tzinfo)
-        return local.strftime("%Y-%m-%d %H:%M")
+        # Not one of the event's times: in the organiser's timezone, as the admin shows others.
+        return formats.date_format(timezone.localtime(registration.created_at), "DATETIME_FORMAT")
 
     def _confirmation(self, request, queryset, template, **context):
         return TemplateResponse(

@@ -12,6 +12,7 @@ from .registrations import (
     PERSONAL_LINK_PLACEHOLDER,
     Registration,
     RegistrationQuerySet,
+    folded,
     new_token,
     validate_name,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "Question",
     "Registration",
     "RegistrationQuerySet",
+    "folded",
     "new_token",
     "validate_name",
 ]

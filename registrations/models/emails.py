@@ -89,6 +89,15 @@ class OutboundEmail(models.Model):
             "registering does not wait for templates and calendar files."
         ),
     )
+    details = models.JSONField(
+        _("what changed"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "For the email about a change of an event: what changed (before and after) and the "
+            "organisers' reason for a cancellation, kept until the worker writes the email."
+        ),
+    )
     body_text = models.TextField(_("plain text"), blank=True)
     body_html = models.TextField(_("HTML"), blank=True)
     calendar = models.TextField(

@@ -16,6 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 
 
+def folded(*parts: str) -> str:
+    """Text as the check-in search compares it: without accents and case ("García" and
+    "GARCIA" are "garcia", "Müller" is "muller"), the same on PostgreSQL and SQLite."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(parts))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+# The fields the check-in search looks in, kept folded in ``search_text``.
+SEARCHED_FIELDS = ["name", "email", "organisation"]
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -206,6 +217,15 @@ class Registration(models.Model):
         blank=True,
         help_text=_("When the attendee confirmed their address, for events that ask them to."),
     )
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The name, address and organisation without accents or capitals, for the check-in "
+            "search; written on every save."
+        ),
+    )
     hold_expires_at = models.DateTimeField(
         _("held until"),
         null=True,
@@ -263,6 +283,14 @@ class Registration(models.Model):
     def __str__(self):
         # What the admin history keeps of a registration: no name, no address.
         return _("Registration %(number)s") % {"number": self.pk}
+
+    def save(self, *args, **kwargs):
+        # Written here, where every save of a registration passes, so it is never stale.
+        self.search_text = folded(*(getattr(self, name) for name in SEARCHED_FIELDS))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(SEARCHED_FIELDS) & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     # Not get_absolute_url(): the admin's "view on site" would hand this secret to any staff user.
     @property

@@ -29,7 +29,13 @@ from .copies import copy_event
 from .details import remove_question, store_answers, update_details
 from .door import check_in, give_place_at_door, register_walk_in, undo_check_in
 from .errors import AlreadyRegistered, RegistrationError, RegistrationRefused
-from .organisers import EventChanged, change_event, queue_reminders, send_organiser_message
+from .organisers import (
+    EventChanged,
+    capacity_below_confirmed,
+    change_event,
+    queue_reminders,
+    send_organiser_message,
+)
 from .personal_data import Purged, erase, purge_personal_data, request_personal_links
 from .places import (
     ALREADY_REGISTERED_EMAILS_PER_HOUR,
@@ -54,6 +60,7 @@ __all__ = [
     "active_registration_for",
     "add_registration",
     "cancel",
+    "capacity_below_confirmed",
     "change_event",
     "check_in",
     "copy_event",

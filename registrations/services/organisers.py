@@ -1,28 +1,28 @@
 """What organisers do to an event and its attendees from the admin, which only calls these."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import ngettext
 
 from events.models import Event
 
-from .. import emails, tasks
-from ..models import OrganiserMessage, OutboundEmail, Registration
-from .places import fill_free_places
+from .. import changes, emails, tasks
+from ..models import OrganiserMessage, Registration
+from . import locking
+from .errors import RegistrationRefused
+from .places import promote_waitlisted
 
 
 @dataclass
 class EventChanged:
     """What saving an organiser's change of an event did to its registrations."""
 
-    notices: list[OutboundEmail]  # the emails telling attendees about the change
+    notified: int  # how many people will be told about the change
     promoted: list[Registration]  # people moved up from the waiting list into freed places
-
-    @property
-    def notified(self) -> int:
-        """How many people will be told about the change."""
-        return len(self.notices)
 
 
 # A change of these may free places, or let the waiting list move up again.
@@ -31,18 +31,61 @@ PLACE_FIELDS = {"capacity", "waitlist_enabled", "status"}
 
 @transaction.atomic
 def change_event(
-    *, event: Event, changed_fields: list[str], now: datetime | None = None
+    *,
+    event: Event,
+    changed_fields: list[str],
+    notify: bool = True,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> EventChanged:
-    """Save an organiser's change of ``event``: tell its attendees when the time or place
-    changed or the event was cancelled, and give places that the change freed to the
-    waiting list."""
+    """Save an organiser's change of ``event``, give places that the change freed to the
+    waiting list, and (``notify``) tell its attendees when the time or place changed or the
+    event was cancelled, with what changed and the organisers' ``reason``.
+
+    Refused (``RegistrationRefused``, code ``capacity_below_confirmed``) only when the
+    change lowers the capacity below the places already confirmed, counted under the
+    event's lock; an event already over capacity (a place given over capacity, a walk-in)
+    takes any other change.
+
+    The lock is held to change the row and the places only: the emails are stored and
+    written by the worker (``tasks.announce_event_change``) once this has committed.
+    """
+    now = now or timezone.now()
+    before = locking.locked_event(event)
+    if "capacity" in changed_fields and event.capacity is not None:
+        confirmed = locking.confirmed_count(event)
+        if event.capacity < confirmed:
+            raise RegistrationRefused(
+                capacity_below_confirmed(confirmed), code="capacity_below_confirmed"
+            )
     event.save()
-    stored = emails.queue_event_change_emails(event=event, changed_fields=changed_fields)
-    tasks.enqueue_delivery(*stored)
     promoted = []
     if PLACE_FIELDS & set(changed_fields):
-        promoted = fill_free_places(event=event, now=now)
-    return EventChanged(notices=stored, promoted=promoted)
+        promoted = promote_waitlisted(event, now=now)
+    kind = changes.change_kind(event, changed_fields)
+    notified = 0
+    if notify and kind is not None:
+        notified = changes.change_recipients(event).count()
+    if notified:
+        details = {
+            "key": uuid.uuid4().hex,
+            "at": now.isoformat(),
+            "changes": changes.event_changes(before, event),
+            "reason": reason,
+        }
+        tasks.enqueue_announcement(event_id=event.pk, kind=kind, details=details)
+    return EventChanged(notified=notified, promoted=promoted)
+
+
+def capacity_below_confirmed(confirmed: int) -> str:
+    """Why a capacity lower than the ``confirmed`` places is refused."""
+    return ngettext(
+        "%(count)d person already holds a place. Nobody loses a confirmed place "
+        "by a change of capacity: cancel registrations first to have fewer places.",
+        "%(count)d people already hold a place. Nobody loses a confirmed place "
+        "by a change of capacity: cancel registrations first to have fewer places.",
+        confirmed,
+    ) % {"count": confirmed}
 
 
 @transaction.atomic

@@ -88,6 +88,7 @@ LINK_REQUEST_LIFETIME = timedelta(days=1)
 
 # What an anonymised registration keeps: its event, status and times, for statistics.
 ANONYMISED_FIELDS = [
+    "search_text",
     "name",
     "email",
     "organisation",

@@ -79,6 +79,7 @@ def test_event_time_change_emails_active_registrations_with_updated_invitation(
     Event.objects.filter(pk=vitoria.pk).update(created_at=an_hour_ago, updated_at=an_hour_ago)
     data = change_form_data(organiser_client, vitoria)
     data["starts_at_1"] = "11:00:00"
+    data["_tell_attendees"] = "1"
 
     response = organiser_client.post(f"/admin/events/event/{vitoria.pk}/change/", data)
     run_worker()
@@ -101,6 +102,8 @@ def test_event_cancelled_by_organisers_removes_it_from_calendars(
 ):
     data = change_form_data(organiser_client, vitoria)
     data["status"] = Event.Status.CANCELLED
+    data["_tell_attendees"] = "1"
+    data["cancel_reason"] = "The venue flooded."
 
     organiser_client.post(f"/admin/events/event/{vitoria.pk}/change/", data)
     run_worker()

@@ -463,3 +463,33 @@ def test_dashboard_without_registrations(organiser_client, event):
 
     assert response.status_code == 200
     assert "Nobody has registered yet." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("garcia", ["María García"]),
+        ("GARCÍA", ["María García"]),
+        ("muller", ["Jürgen Müller"]),
+        ("sanchez ayuntamiento", ["Luis Sánchez"]),
+        ("MULLER@", ["Jürgen Müller"]),
+        ("jose", []),
+    ],
+)
+def test_checkin_search_ignores_accents_and_case(organiser_client, event, query, found):
+    RegistrationFactory(event=event, name="María García", email="maria@example.org")
+    RegistrationFactory(event=event, name="Jürgen Müller", email="müller@example.org")
+    RegistrationFactory(event=event, name="Luis Sánchez", organisation="Ayuntamiento de Vitoria")
+
+    response = organiser_client.get(checkin_url(event), {"q": query})
+
+    assert [r.name for r in response.context["registrations"]] == found
+
+
+def test_checkin_search_finds_a_corrected_name(organiser_client, event):
+    registration = RegistrationFactory(event=event, name="Maria Garcia")
+    services.update_details(registration=registration, name="María Gómez")
+
+    response = organiser_client.get(checkin_url(event), {"q": "gomez"})
+
+    assert [r.name for r in response.context["registrations"]] == ["María Gómez"]

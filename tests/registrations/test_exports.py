@@ -319,10 +319,10 @@ def test_export_query_count_constant(
             answers={question: "answer" for question in questions},
         )
 
-    # Session, user, the user's two-factor devices, event; questions; registrations; their
-    # answers; and the first admin page after signing in saves the session (in a savepoint),
-    # moving its expiry on.
-    with django_assert_num_queries(10, exact=True):
+    # Session, user, the timezone of the user's organisation, the user's two-factor devices,
+    # event; questions; registrations; their answers; and the first admin page after signing
+    # in saves the session (in a savepoint), moving its expiry on.
+    with django_assert_num_queries(11, exact=True):
         response = organiser_client.get(url(name, event))
         rows = read_csv(response) if name == "attendees_csv" else read_xlsx(response)
 

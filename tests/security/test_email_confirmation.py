@@ -508,7 +508,7 @@ def test_exports_and_sign_in_sheet_leave_out_held_places(organiser_client, confi
     assert catering.context["confirmed"] == 1
 
 
-def test_reminders_messages_and_changes_not_sent_to_held_places(confirming):
+def test_reminders_messages_and_changes_not_sent_to_held_places(confirming, run_worker):
     RegistrationFactory(event=confirming, email="confirmed@example.org")
     held(confirming, email="held@example.org")
 
@@ -520,7 +520,9 @@ def test_reminders_messages_and_changes_not_sent_to_held_places(confirming):
     Registration.objects.update(created_at=timezone.now() - timedelta(days=3))
     due = emails.reminder_due()
     confirming.refresh_from_db()
-    changed = services.change_event(event=confirming, changed_fields=["starts_at"]).notices
+    services.change_event(event=confirming, changed_fields=["starts_at"])
+    run_worker()
+    changed = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.EVENT_CHANGED)
 
     assert [r.email for r in recipients] == ["confirmed@example.org"]
     assert [r.email for r in due] == ["confirmed@example.org"]

@@ -1,0 +1,106 @@
+"""What every form of attendees and organisers shares: cleaning text and addresses, the
+field each kind of question is asked with."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import escape, format_html
+from django.utils.translation import gettext_lazy as _
+
+from ..models import NONE_OF_THESE_LABEL, YES_NO_LABELS, Question
+
+DETAIL_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
+
+
+EMAIL_FORMAT_MESSAGE = _("Enter an email address in the correct format, like name@example.org")
+
+
+TOO_LONG_MESSAGE = _("Shorten this to %(limit_value)d characters or fewer: it has %(show_value)d.")
+
+
+# Fields people never see or never leave out: they get no "(optional)".
+NOT_MARKED_OPTIONAL = {"website", "submission_key"}
+
+
+def no_control_characters(value: str) -> None:
+    if any(ord(char) < 32 for char in value):
+        raise ValidationError(_("Please use a single line without line breaks or tabs."))
+
+
+def normalise_email(email: str) -> str:
+    """The domain of an address is case-insensitive; the part before the @ is kept as typed."""
+    local, _at, domain = email.strip().rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def question_field(question: Question) -> forms.Field:
+    """The form field that asks ``question`` and checks the answer by its type.
+
+    The organisers' wording is escaped here, once: form renderers show help texts as HTML,
+    and an escaped label or option is never escaped twice.
+    """
+    Kind = Question.Kind
+    common = {
+        "label": escape(question.label),
+        "help_text": escape(question.help_text),
+        "required": question.required,
+        "error_messages": {
+            "required": _("Select an answer to this question")
+            if question.kind in (*Question.CHOICE_KINDS, Kind.YES_NO)
+            else _("Answer this question")
+        },
+    }
+    choices = [(option, escape(option)) for option in question.option_list]
+    if question.kind == Kind.SHORT_TEXT:
+        return forms.CharField(max_length=500, validators=[no_control_characters], **common)
+    if question.kind == Kind.LONG_TEXT:
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if question.kind == Kind.RADIO:
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if question.kind == Kind.SELECT:
+        return forms.ChoiceField(choices=[("", _("Choose…")), *choices], **common)
+    if question.kind == Kind.CHECKBOXES:
+        hint = _("Select all that apply.")
+        common["help_text"] = (
+            format_html("{} {}", hint, common["help_text"]) if question.help_text else hint
+        )
+        return ChecksWithNoneField(
+            choices=[*choices, (Question.NONE_OF_THESE, NONE_OF_THESE_LABEL)],
+            # static/forms.js unticks the other boxes when this one is ticked, and back.
+            widget=forms.CheckboxSelectMultiple(attrs={"data-exclusive": Question.NONE_OF_THESE}),
+            **common,
+        )
+    if question.kind == Kind.YES_NO:
+        # Two buttons, not one checkbox: "required" means an answer either way.
+        return forms.TypedChoiceField(
+            choices=list(YES_NO_LABELS.items()),
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            widget=forms.RadioSelect,
+            **common,
+        )
+    if question.kind == Kind.NUMBER:
+        return forms.DecimalField(
+            max_digits=15,
+            decimal_places=4,
+            widget=forms.NumberInput(attrs={"step": "any"}),
+            **common,
+        )
+    if question.kind == Kind.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if question.kind == Kind.EMAIL:
+        return forms.EmailField(**common)
+    if question.kind == Kind.URL:
+        return forms.URLField(max_length=500, assume_scheme="https", **common)
+    raise ValueError(f"Unknown question type {question.kind!r}")
+
+
+class ChecksWithNoneField(forms.MultipleChoiceField):
+    """Checkboxes with "None of these", which cannot be chosen together with another box."""
+
+    def validate(self, value):
+        super().validate(value)
+        if Question.NONE_OF_THESE in value and len(value) > 1:
+            raise ValidationError(
+                _("Select “None of these” or the options that apply, not both"),
+                code="none_and_others",
+            )

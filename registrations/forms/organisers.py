@@ -1,0 +1,159 @@
+"""The forms organisers fill in on their pages of an event."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Registration, validate_name
+from .fields import DETAIL_FIELDS, no_control_characters, normalise_email
+from .public import QuestionsMixin
+
+
+class OrganiserMessageForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Subject"), max_length=200, validators=[no_control_characters]
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+        help_text=_(
+            "Plain text. Each attendee's email adds a greeting, the event details and their "
+            "personal link."
+        ),
+    )
+    include_waitlisted = forms.BooleanField(
+        label=_("Also send to the waiting list"), required=False
+    )
+
+
+class ExportForm(forms.Form):
+    """Which columns and which registrations go into an export; nothing chosen means all."""
+
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    statuses = forms.MultipleChoiceField(
+        label=_("Registrations"),
+        required=False,
+        choices=Registration.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # Sent by the export page, whose boxes start ticked: there, an empty choice is a mistake.
+    chosen = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, export_columns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["columns"].choices = [(column.key, column.title) for column in export_columns]
+        self.initial.setdefault("columns", [column.key for column in export_columns])
+        self.initial.setdefault("statuses", Registration.Status.values)
+        self.initial.setdefault("chosen", True)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("chosen"):
+            if not cleaned.get("columns"):
+                self.add_error("columns", _("Choose at least one column."))
+            if not cleaned.get("statuses"):
+                self.add_error("statuses", _("Choose at least one kind of registration."))
+        return cleaned
+
+    def export_arguments(self) -> dict:
+        return {
+            "columns": self.cleaned_data["columns"] or None,
+            "statuses": self.cleaned_data["statuses"] or None,
+        }
+
+
+class WalkInForm(forms.Form):
+    """Someone who turns up without a place, registered and checked in at the door."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        validators=[no_control_characters, validate_name],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("Needed for the record and to send them event updates."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, required=False, validators=[no_control_characters]
+    )
+    privacy_consent = forms.BooleanField(
+        label=_("They agreed to the privacy notice."),
+        error_messages={"required": _("Ask them to agree to the privacy notice first.")},
+    )
+    allow_over_capacity = forms.BooleanField(
+        label=_("Let them in over capacity"),
+        required=False,
+        help_text=_("Only if the venue has room: the event may already be full."),
+    )
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+
+class OrganiserRegistrationForm(QuestionsMixin, forms.Form):
+    """Someone the organisers register themselves, with a note in place of consent."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=200, validators=[no_control_characters, validate_name]
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("They receive their confirmation and personal link here."),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, required=False, validators=[no_control_characters]
+    )
+    role = forms.CharField(
+        label=_("Role or job title"),
+        max_length=200,
+        required=False,
+        validators=[no_control_characters],
+    )
+    access_needs = forms.CharField(
+        label=_("Access needs"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2})
+    )
+    dietary_requirements = forms.CharField(
+        label=_("Dietary requirements"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        validators=[no_control_characters],
+        help_text=_(
+            "Who they are and how they agreed, in place of the form's consent: “Speaker, "
+            "agreed by email”."
+        ),
+    )
+    allow_over_capacity = forms.BooleanField(
+        label=_("Give a place over capacity"),
+        required=False,
+        help_text=_("Only if the venue has room: the event may already be full."),
+    )
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_questions(questions)
+        for question in self.questions:
+            # The organisers may not know every answer; the attendee can add it later.
+            self.fields[question.field_name].required = False
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def service_arguments(self) -> dict:
+        arguments = {
+            name: self.cleaned_data[name]
+            for name in [*DETAIL_FIELDS, "note", "allow_over_capacity"]
+        }
+        arguments["answers"] = self.answers()
+        return arguments

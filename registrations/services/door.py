@@ -114,6 +114,7 @@ def _admit_walk_in(
         )
     registration.event = event
     registration.save(force_insert=True)
+    locking.count_change(event, added=[registration.status])
     # Their personal link and calendar invitation, as for anyone who registers.
     tasks.enqueue_delivery(emails.queue_registration_email(registration))
     return registration

@@ -24,6 +24,7 @@ someone first releases the expired holds under the event's lock, and
 ``release_expired_holds`` (``manage.py release_unconfirmed``) does it for every event.
 """
 
+from .counting import CountDifference, count_differences, fix_counts
 from .details import remove_question, store_answers, update_details
 from .door import check_in, register_walk_in, undo_check_in
 from .errors import AlreadyRegistered, RegistrationError, RegistrationRefused
@@ -46,6 +47,7 @@ __all__ = [
     "ALREADY_REGISTERED_EMAILS_PER_HOUR",
     "HOLD_EXPIRED_MESSAGE",
     "AlreadyRegistered",
+    "CountDifference",
     "EventChanged",
     "Purged",
     "RegistrationError",
@@ -55,9 +57,11 @@ __all__ = [
     "change_event",
     "check_in",
     "confirm_email",
+    "count_differences",
     "delete",
     "erase",
     "fill_free_places",
+    "fix_counts",
     "promote",
     "purge_personal_data",
     "queue_reminders",

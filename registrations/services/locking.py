@@ -3,8 +3,10 @@
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import connection
+from django.db.models import Exists, OuterRef
 
 from events.models import Event
 
@@ -26,19 +28,26 @@ def locked_event(event: Event) -> Event:
     )
 
 
-def kept_counts(event: Event) -> PlaceCounts:
+def kept_counts(event: Event, *, holds_expired_by: datetime | None = None) -> PlaceCounts:
     """The confirmed and waiting counts of ``event`` (from ``locked_event``), exact while its
     lock is held: read once, after the lock is taken, then kept with the event.
 
-    An event without a registration yet has no row of counts: it gets one, not saved until
-    ``count_change`` changes it.
+    With ``holds_expired_by``, the same query tells whether a place is held past that time
+    (``holds_expired``): registering asks on every registration, and the answer is nearly
+    always no. An event without a registration yet has no row of counts: it gets one, not
+    saved until ``count_change`` changes it.
     """
-    try:
-        return event.place_counts
-    except PlaceCounts.DoesNotExist:
-        counts = PlaceCounts(event=event)
+    if not type(event).place_counts.related.is_cached(event):
+        rows = PlaceCounts.objects.filter(event=event)
+        if holds_expired_by is not None:
+            expired = Registration.objects.filter(event=OuterRef("event"))
+            rows = rows.annotate(holds_expired=Exists(expired.hold_expired(holds_expired_by)))
+        counts = rows.first()
+        if counts is None:
+            counts = PlaceCounts(event=event)
+            counts.holds_expired = False  # nobody registered: nobody holds a place
         event.place_counts = counts
-        return counts
+    return event.place_counts
 
 
 def confirmed_count(event: Event) -> int:

@@ -159,6 +159,8 @@ def release_holds_under_lock(event: Event, *, now: datetime) -> tuple[int, list[
     person who never confirmed it. The caller holds the event's lock.
     """
     assert connection.in_atomic_block
+    if not getattr(locking.kept_counts(event, holds_expired_by=now), "holds_expired", True):
+        return 0, []
     # Locked before they are deleted: one confirmed at this moment is left alone.
     expired = dict(
         Registration.objects.filter(event=event)

@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -261,6 +262,13 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# Where the organisation's website keeps the images its event pages name (``image:`` in a
+# page's front matter), e.g. https://example.org/assets/images/events/. Event pages show an
+# event's image only from there, and the Content-Security-Policy allows images from its site.
+WEBSITE_IMAGES_URL = os.environ.get("WEBSITE_IMAGES_URL", "")
+if WEBSITE_IMAGES_URL:
+    _images = urlsplit(WEBSITE_IMAGES_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_images.scheme}://{_images.netloc}")
 # Permissions-Policy: no page of Turnout uses these browser features, so none may.
 PERMISSIONS_POLICY = [
     "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",

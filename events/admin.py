@@ -31,13 +31,13 @@ class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = [
-            "title", "slug", "status", "summary", "description", "topics", "timezone",
+            "title", "slug", "kind", "status", "summary", "description", "topics", "timezone",
             "starts_at", "ends_at", "venue_name", "venue_address", "map_url", "organiser",
             "co_organisers", "capacity", "waitlist_enabled", "waitlist_limit",
             "confirm_email_addresses",
             "registration_opens_at", "registration_closes_at", "external_registration_url",
-            "website_url", "image", "category", "contact_name", "projects", "featured",
-            "has_writeup", "needs_review", "review_notes", "retention_days",
+            "website_url", "image", "category", "featured", "needs_review", "review_notes",
+            "retention_days",
         ]  # fmt: skip
         help_texts = {
             "starts_at": _("In the event's timezone."),
@@ -106,7 +106,7 @@ class EventAdmin(OrganiserScopedAdmin):
     date_hierarchy = "starts_at"
     readonly_fields = ["source_file"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "summary", "description", "topics"]}),
+        (None, {"fields": ["title", "slug", "kind", "status", "summary", "description", "topics"]}),
         REVIEW_FIELDSET,
         (_("When"), {"fields": ["timezone", "starts_at", "ends_at"]}),
         (_("Where"), {"fields": ["venue_name", "venue_address", "map_url"]}),
@@ -120,10 +120,7 @@ class EventAdmin(OrganiserScopedAdmin):
                     "website_url",
                     "image",
                     "category",
-                    "contact_name",
-                    "projects",
                     "featured",
-                    "has_writeup",
                 ]
             },
         ),

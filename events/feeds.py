@@ -45,7 +45,9 @@ class UpcomingEventsFeed(Feed):
         return event.organiser.name
 
     def item_categories(self, event):
-        return [topic.name for topic in event.topics.all()]
+        """The event's topics; "Featured" first for those the website features."""
+        topics = [topic.name for topic in event.topics.all()]
+        return [_("Featured"), *topics] if event.featured else topics
 
 
 class UpcomingEventsAtomFeed(UpcomingEventsFeed):

@@ -1,7 +1,8 @@
 """Read the event pages of a Jekyll website: YAML front matter, then a Markdown body.
 
 The pages were written by hand over years, so the front matter comes in several shapes
-(``date`` or ``dates``, ``project`` or ``projects``, a string or a list, keys given twice).
+(``date`` or ``dates``, topics as a string or a list, keys given twice). Only the fields
+Turnout uses are read: ``author``, ``project(s)`` and ``writeup`` are the website's own.
 Reading a page never raises anything but ``PageError``, whose message says what is wrong.
 Reading touches no database: ``events.services.import_page`` turns a ``Page`` into an event.
 """
@@ -15,17 +16,40 @@ from zoneinfo import ZoneInfo
 
 import frontmatter
 import yaml
+from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import page_text
+from . import page_text, stated_times
 
 PAGE_SUFFIXES = {".md", ".markdown"}
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+# A page that gives only a start ("at 2pm") is, on this website, a talk, a call or a webinar:
+# an hour is what its attendees' calendars would assume too.
+DEFAULT_LENGTH = timedelta(hours=1)
+# The ``category`` of pages about another organisation's event, in every spelling the
+# website uses; "organising" is the organisation's own.
+# The event fields a page's time sets, together: one is never changed without the others.
+TIMES = "times"
+LISTING_CATEGORIES = frozenset(
+    {"speaking", "presenting", "participating", "partipating", "attending"}
+)
 
 
 class PageError(Exception):
     """A page that cannot be imported; the message says why, for the person running the import."""
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """Something a person should check; ``about`` names the event fields it concerns, so that a
+    note about fields an organiser has since set in Turnout is dropped with the page's value."""
+
+    about: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass
@@ -46,34 +70,45 @@ class Page:
     description: str
     first_day: date
     last_day: date
+    # The clock times the text states, in ``timezone``; ``start_day`` is the day the text
+    # gives when it is not the page's own date (then the page is flagged).
     start_time: time | None = None
     end_time: time | None = None
+    start_day: date | None = None
     timezone: str = ""
     venue_name: str = ""
     venue_address: str = ""
     map_url: str = ""
     image: str = ""
     category: str = ""
-    contact_name: str = ""
     website_url: str = ""
     external_registration_url: str = ""
-    projects: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     featured: bool = False
-    has_writeup: bool = False
     registration_links: list[RegistrationLink] = field(default_factory=list)
-    review_notes: list[str] = field(default_factory=list)
+    review_notes: list[ReviewNote] = field(default_factory=list)
+    # What the import assumed without it being a doubt worth a review, said in its report.
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_listing(self) -> bool:
+        return self.category.lower() in LISTING_CATEGORIES
 
     def times(self, default_timezone: str) -> tuple[str, datetime, datetime]:
         """The timezone, start and end; a page without a time is an all-day event."""
         tz_name = self.timezone or default_timezone
         tz = ZoneInfo(tz_name)
-        if self.start_time is None or self.end_time is None:
+        if self.start_time is None:
             starts = datetime.combine(self.first_day, time(0), tzinfo=tz)
             ends = datetime.combine(self.last_day + timedelta(days=1), time(0), tzinfo=tz)
-        else:
-            starts = datetime.combine(self.first_day, self.start_time, tzinfo=tz)
-            ends = datetime.combine(self.last_day, self.end_time, tzinfo=tz)
+            return tz_name, starts, ends
+        day = self.start_day or self.first_day
+        starts = datetime.combine(day, self.start_time, tzinfo=tz)
+        if self.end_time is None:
+            return tz_name, starts, starts + DEFAULT_LENGTH
+        ends = datetime.combine(max(day, self.last_day), self.end_time, tzinfo=tz)
+        if ends <= starts:
+            ends += timedelta(days=1)  # "22:00 - 01:00" goes on past midnight
         return tz_name, starts, ends
 
 
@@ -89,7 +124,9 @@ def page_files(paths: list[str]) -> list[Path]:
     return files
 
 
-def read_page(path: Path) -> Page:
+def read_page(path: Path, *, default_tz: str | None = None) -> Page:
+    """The page at ``path``; ``default_tz`` is the clock of a time the page states without
+    naming a timezone or a place: the lead organiser's, else the site's."""
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
@@ -115,6 +152,7 @@ def read_page(path: Path) -> Page:
         body=post.content,
         file_name=path.name,
         source_hash=hashlib.sha256(raw).hexdigest(),
+        default_tz=default_tz or settings.TIME_ZONE,
     )
 
 
@@ -126,7 +164,9 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
     return _("%(problem)s, line %(line)d") % {"problem": problem, "line": mark.line + 1}
 
 
-def parse_page(*, metadata: dict, body: str, file_name: str, source_hash: str) -> Page:
+def parse_page(
+    *, metadata: dict, body: str, file_name: str, source_hash: str, default_tz: str
+) -> Page:
     if not isinstance(metadata, dict):
         raise PageError(_("the front matter is not a list of fields"))
     if isinstance(metadata.get("title"), list | dict):
@@ -147,14 +187,12 @@ def parse_page(*, metadata: dict, body: str, file_name: str, source_hash: str) -
         last_day=last_day,
         image=_text(metadata.get("image")),
         category=_text(metadata.get("category")),
-        contact_name=_text(metadata.get("author")),
-        projects=_names(metadata.get("projects", metadata.get("project"))),
         topics=_names(metadata.get("topics")),
         featured=metadata.get("featured") is True,
-        has_writeup=metadata.get("writeup") is True,
     )
     _read_link(page, _text(metadata.get("link")))
-    _read_when_where(page, body)
+    _read_where(page, body)
+    _read_when(page, body, default_tz)
     _read_registration_links(page, body)
     return page
 
@@ -164,7 +202,7 @@ def _text(value) -> str:
 
 
 def _names(value) -> list[str]:
-    """Topics and projects: a list, a comma-separated string or nothing; empty items dropped."""
+    """Topics: a list, a comma-separated string or nothing; empty items dropped."""
     if value is None:
         return []
     items = value if isinstance(value, list) else str(value).split(",")
@@ -210,7 +248,10 @@ def _read_link(page: Page, link: str) -> None:
         return
     if not page_text.is_web_address(link):
         page.review_notes.append(
-            _("The link “%(link)s” is not a web address, so it was left out.") % {"link": link}
+            ReviewNote(
+                "website_url",
+                _("The link “%(link)s” is not a web address, so it was left out.") % {"link": link},
+            )
         )
         return
     service = page_text.registration_service(link, context=None)
@@ -229,43 +270,42 @@ def _read_registration_links(page: Page, body: str) -> None:
         page.external_registration_url = page.registration_links[0].url
 
 
-def _read_when_where(page: Page, body: str) -> None:
+def _read_where(page: Page, body: str) -> None:
+    """The venue of the line the website writes under an upcoming event's excerpt."""
     match = page_text.WHEN_WHERE.search(body)
     if match is None:
-        page.review_notes.append(
-            _("No time and venue found in the text: imported as an all-day event.")
-        )
         return
-    try:
-        month = page_text.MONTHS[match["month"].lower()]
-        day = date(int(match["year"]), month, int(match["day"]))
-        start, end = page_text.clock(match["start"]), page_text.clock(match["end"])
-    except (KeyError, ValueError):
-        page.review_notes.append(
-            _("The time in “%(line)s” could not be read: imported as an all-day event.")
-            % {"line": match[0].strip()}
-        )
-        return
-    if day != page.first_day:
-        page.review_notes.append(
-            _("The text gives the date %(text_day)s but the page's date is %(page_day)s.")
-            % {"text_day": day.isoformat(), "page_day": page.first_day.isoformat()}
-        )
-    if page.first_day == page.last_day and end <= start:
-        page.review_notes.append(
-            _("The event in the text ends before it starts: imported as an all-day event.")
-        )
-        return
-    page.start_time, page.end_time = start, end
     venue = page_text.VENUE_CITY.match(match["venue"].strip())
     venue_name, city = (venue["name"], venue["city"]) if venue else (match["venue"].strip(), "")
     country = (match["country"] or "").strip().rstrip(".")
     page.venue_name = venue_name
     page.venue_address = ", ".join(part for part in (city, country) if part)
     page.map_url = match["map"]
-    page.timezone = page_text.COUNTRY_TIMEZONES.get(country.lower(), "")
-    if not page.timezone:
-        page.review_notes.append(
-            _("No timezone known for the country “%(country)s”: times read in the organiser's.")
-            % {"country": country or "?"}
-        )
+
+
+def _read_when(page: Page, body: str, default_tz: str) -> None:
+    """The time the text states; the timezone it names, or that of a place named near it."""
+    stated = stated_times.stated_time_in_page(
+        page_date=page.first_day, body=body, default_tz=default_tz
+    )
+    if stated is None or stated.start is None:
+        if stated is not None:
+            page.review_notes.append(ReviewNote(TIMES, stated.review_reason))
+        if page.first_day == page.last_day and not page.is_listing:
+            # One day without a time: the event is surely not all day, and people register for
+            # it here; someone should say when. A listing's host page says it.
+            note = _("No time found in the text: imported as an all-day event.")
+            page.review_notes.append(ReviewNote(TIMES, note))
+        return
+    tz = ZoneInfo(stated.zone)
+    start = stated.start.astimezone(tz)
+    page.timezone = stated.zone
+    page.start_time = start.time()
+    if start.date() != page.first_day:
+        page.start_day = start.date()
+    if stated.end is not None:
+        page.end_time = stated.end.astimezone(tz).time()
+    else:
+        page.notes.append(_("The text gives no end time: the event was given one hour."))
+    if stated.review_reason:
+        page.review_notes.append(ReviewNote(TIMES, stated.review_reason))

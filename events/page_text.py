@@ -6,7 +6,6 @@ about the database.
 
 import html
 import re
-from datetime import time
 
 import markdown as markdown_lib
 from django.core.exceptions import ValidationError
@@ -15,16 +14,6 @@ from django.utils.html import strip_tags
 
 EXCERPT_SEPARATOR = "<!--more-->"
 
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "january", "february", "march", "april", "may", "june", "july", "august",
-            "september", "october", "november", "december",
-        ],
-        start=1,
-    )
-}  # fmt: skip
 CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
 DASH = r"\s*[-–—]\s*"
 # The line the website writes under the excerpt of an upcoming event, as in
@@ -36,31 +25,6 @@ WHEN_WHERE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 VENUE_CITY = re.compile(r"^(?P<name>.+?)\s*\((?P<city>[^()]+)\)$")
-
-# Countries where the organisation meets that have one timezone; elsewhere the organiser's
-# timezone is used and the event is flagged for review.
-COUNTRY_TIMEZONES = {
-    "austria": "Europe/Vienna",
-    "belgium": "Europe/Brussels",
-    "denmark": "Europe/Copenhagen",
-    "england": "Europe/London",
-    "france": "Europe/Paris",
-    "germany": "Europe/Berlin",
-    "ireland": "Europe/Dublin",
-    "italy": "Europe/Rome",
-    "kenya": "Africa/Nairobi",
-    "netherlands": "Europe/Amsterdam",
-    "the netherlands": "Europe/Amsterdam",
-    "northern ireland": "Europe/London",
-    "portugal": "Europe/Lisbon",
-    "scotland": "Europe/London",
-    "spain": "Europe/Madrid",
-    "sweden": "Europe/Stockholm",
-    "switzerland": "Europe/Zurich",
-    "uk": "Europe/London",
-    "united kingdom": "Europe/London",
-    "wales": "Europe/London",
-}
 
 # Where registrations live today. Eventbrite and lu.ma pages exist only to take sign-ups;
 # a Google Form can be a survey too, so it counts only when its line speaks of registering.
@@ -131,19 +95,3 @@ def is_web_address(url: str) -> bool:
     except ValidationError:
         return False
     return len(url) <= 500
-
-
-def clock(text: str) -> time:
-    """A time of day as the website writes it: 10:00am, 1.30 p.m., 14:00."""
-    match = re.fullmatch(
-        r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>[ap])?\.?m?\.?", text.strip(), re.I
-    )
-    if not match:
-        raise ValueError(text)
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    half = (match["half"] or "").lower()
-    if half == "p" and hour < 12:
-        hour += 12
-    elif half == "a" and hour == 12:
-        hour = 0
-    return time(hour, minute)

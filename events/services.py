@@ -1,12 +1,17 @@
 """Writes to events that are more than a form's save: importing a website's event pages."""
 
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .jekyll import Page, PageError
+from . import page_text
+from .jekyll import TIMES, Page, PageError
 from .models import Event, Organiser, Topic
 
 
@@ -41,76 +46,228 @@ class Outcome:
     UNCHANGED = "unchanged"
 
 
+# The event fields an import writes, in groups that change together. What it wrote is kept in
+# ``Event.imported_values``: a field whose value differs from it was changed in Turnout, and
+# the import leaves it alone.
+IMPORTED_FIELDS = [
+    ("title",),
+    ("kind",),
+    ("summary",),
+    ("description",),
+    ("timezone", "starts_at", "ends_at"),
+    ("venue_name",),
+    ("venue_address",),
+    ("map_url",),
+    ("image",),
+    ("category",),
+    ("website_url",),
+    ("external_registration_url",),
+    ("featured",),
+    ("topics",),
+]
+# The review notes of a page, by what they are about (``ReviewNote.about``).
+NOTE_FIELDS = {TIMES: ("timezone", "starts_at", "ends_at")}
+
+
+@dataclass(frozen=True)
+class KeptField:
+    """A field an organiser changed in Turnout, left as it is though the website differs."""
+
+    name: str
+    turnout: str
+    website: str
+
+
+@dataclass
+class Imported:
+    outcome: str
+    event: Event
+    review_notes: list[str] = field(default_factory=list)
+    kept: list[KeptField] = field(default_factory=list)
+    # The registration links in the description replaced by Turnout's own registration page.
+    replaced_links: list[str] = field(default_factory=list)
+    # Asked to publish, not published: the event needs review first.
+    publishing_refused: bool = False
+    # The fields this import wrote.
+    applied: set[str] = field(default_factory=set)
+
+
 @transaction.atomic
-def import_page(*, page: Page, organiser: Organiser, publish: bool = False) -> tuple[str, Event]:
+def import_page(*, page: Page, organiser: Organiser, publish: bool = False) -> Imported:
     """Create the event of ``page``, or update the event a previous import made from it.
 
-    ``publish`` publishes a new event, and an imported event that is still a draft; a
-    cancelled event stays cancelled. An event that fails validation raises ``PageError``
-    saying which field is wrong, and nothing of that page is saved. Registrations are never
-    touched. An unchanged page leaves its event alone, so edits
-    organisers made in the admin survive a new import of the same website.
+    A re-import changes only the fields whose value is still the one the last import wrote:
+    what an organiser changed in Turnout stays, and ``Imported.kept`` lists where the website
+    now says otherwise. (A time change from the website is applied as any imported field; it
+    does not yet go through the admin's change flow that tells attendees.)
+
+    ``publish`` publishes a new event, and an imported event that is still a draft, unless it
+    needs review; a cancelled event stays cancelled. An event that fails validation raises
+    ``PageError`` saying which field is wrong, and nothing of that page is saved.
+    Registrations are never touched.
     """
     event = Event.objects.filter(source_file=page.source_file).first()
     if event is None:
         event = Event(
             organiser=organiser,
             slug=_unique_slug(slug=page.slug, page=page),
-            status=Event.Status.PUBLISHED if publish else Event.Status.DRAFT,
+            status=Event.Status.DRAFT,
         )
-        outcome = Outcome.CREATED
+        result = Imported(Outcome.CREATED, event)
+        _fill(event, page, result)
     elif event.source_hash == page.source_hash:
-        if not (publish and event.status == Event.Status.DRAFT):
-            return Outcome.UNCHANGED, event
-        event.status = Event.Status.PUBLISHED
-        event.save(update_fields=["status", "updated_at"])
-        return Outcome.UPDATED, event
+        result = Imported(Outcome.UNCHANGED, event)
+        _point_registration_links_here(event, result)
     else:
-        if publish and event.status == Event.Status.DRAFT:
+        result = Imported(Outcome.UPDATED, event)
+        _fill(event, page, result)
+    if publish and event.status == Event.Status.DRAFT:
+        if event.needs_review:
+            result.publishing_refused = True
+        else:
             event.status = Event.Status.PUBLISHED
-        outcome = Outcome.UPDATED
-    _fill(event, page)
+            result.outcome = result.outcome if event.pk is None else Outcome.UPDATED
+    if result.outcome == Outcome.UNCHANGED:
+        return result
     try:
         event.full_clean()
     except ValidationError as error:
         raise PageError(_describe(error)) from error
     event.save()
-    event.topics.set(_topics_named(names=page.topics))
-    return outcome, event
+    if "topics" in result.applied:
+        topics = _topics_named(names=page.topics)
+        event.topics.set(topics)
+        # A page's "data rights" may be the existing topic "Data rights": remember the name
+        # the event has, or the next import would take it for an organiser's change.
+        names = sorted((topic.name for topic in topics), key=str.lower)
+        if names != event.imported_values["topics"]:
+            event.imported_values["topics"] = names
+            Event.objects.filter(pk=event.pk).update(imported_values=event.imported_values)
+    return result
 
 
-def _fill(event: Event, page: Page) -> None:
-    keep_times = (
-        event.pk is not None
-        and page.start_time is None
-        and not event.needs_review
-        and event.local_starts_at.date() == page.first_day
-    )
-    if keep_times:
-        # An organiser already gave this all-day page its real times; keep them.
-        review_notes = []
-    else:
-        event.timezone, event.starts_at, event.ends_at = page.times(event.organiser.timezone)
-        review_notes = page.review_notes
-    event.title = page.title[:200]
-    event.summary = page.summary
-    event.description = page.description
-    if page.venue_name or not keep_times:
-        event.venue_name = page.venue_name[:200]
-        event.venue_address = page.venue_address
-        event.map_url = page.map_url
-    event.image = page.image[:300]
-    event.category = page.category[:100]
-    event.contact_name = page.contact_name[:200]
-    event.website_url = page.website_url
-    event.external_registration_url = page.external_registration_url
-    event.projects = "\n".join(page.projects)
-    event.featured = page.featured
-    event.has_writeup = page.has_writeup
-    event.needs_review = bool(review_notes)
-    event.review_notes = "\n".join(review_notes)
+def _fill(event: Event, page: Page, result: Imported) -> None:
+    new = _page_values(event, page)
+    new["description"] = _description_here(event, new, result)
+    old = event.imported_values if event.pk is not None else {}
+    current = _current_values(event) if event.pk is not None else {}
+    applied = set()
+    for group in IMPORTED_FIELDS:
+        if any(name in old and current[name] != old[name] for name in group):
+            result.kept += [
+                KeptField(name, str(current[name]), str(new[name]))
+                for name in group
+                if current[name] != new[name]
+            ]
+            continue
+        applied.update(group)
+        for name in group:
+            if name != "topics":
+                setattr(event, name, _python(event, name, new[name]))
+    if "description" in applied and "external_registration_url" not in applied:
+        # Registration is what the organiser made it: the description follows it.
+        event.description = _description_here(event, _current_values(event), result)
+        new["description"] = event.description
+    result.applied = applied
+    notes = [
+        note.text
+        for note in page.review_notes
+        if set(NOTE_FIELDS.get(note.about, (note.about,))) <= applied
+        and (event.pk is None or event.needs_review or _changed(note.about, current, new))
+    ]
+    notes += _description_notes(event)
+    result.review_notes = notes
+    event.needs_review = bool(notes)
+    event.review_notes = "\n".join(notes)
+    event.imported_values = new
     event.source_file = page.source_file
     event.source_hash = page.source_hash
+
+
+def _changed(about: str, current: dict, new: dict) -> bool:
+    return any(current.get(name) != new[name] for name in NOTE_FIELDS.get(about, (about,)))
+
+
+def _page_values(event: Event, page: Page) -> dict:
+    """What the page says, field by field, as ``imported_values`` keeps it."""
+    tz_name, starts_at, ends_at = page.times(event.organiser.timezone)
+    return {
+        "title": page.title[:200],
+        "kind": Event.Kind.LISTING if page.is_listing else Event.Kind.ORGANISED,
+        "summary": page.summary,
+        "description": page.description,
+        "timezone": tz_name,
+        "starts_at": _json(starts_at),
+        "ends_at": _json(ends_at),
+        "venue_name": page.venue_name[:200],
+        "venue_address": page.venue_address,
+        "map_url": page.map_url,
+        "image": page.image[:300],
+        "category": page.category[:100],
+        "website_url": page.website_url,
+        "external_registration_url": page.external_registration_url,
+        "featured": page.featured,
+        "topics": sorted(page.topics, key=str.lower),
+    }
+
+
+def _current_values(event: Event) -> dict:
+    values = {}
+    for group in IMPORTED_FIELDS:
+        for name in group:
+            values[name] = _json(getattr(event, name)) if name != "topics" else None
+    values["topics"] = sorted(event.topics.values_list("name", flat=True), key=str.lower)
+    return values
+
+
+def _json(value):
+    return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
+
+
+def _python(event: Event, name: str, value):
+    if name in ("starts_at", "ends_at"):
+        return datetime.fromisoformat(value)
+    return value
+
+
+def _description_here(event: Event, values: dict, result: Imported) -> str:
+    """The description, its "Register here" form links pointing at Turnout's registration
+    when registration is Turnout's own."""
+    description = values["description"]
+    if values["external_registration_url"] or values["kind"] == Event.Kind.LISTING:
+        return description
+    here = f"{settings.SITE_URL}{event.get_absolute_url()}register/"
+    for service, url in page_text.registration_urls(description):
+        if service == "Google Forms":
+            description = description.replace(url, here)
+            result.replaced_links.append(url)
+    return description
+
+
+def _description_notes(event: Event) -> list[str]:
+    """Registration links the description still has while registration is Turnout's."""
+    if event.external_registration_url or event.is_listing:
+        return []
+    return [
+        _(
+            "The description links to registration on %(service)s (%(url)s), but registration "
+            "is in Turnout: change or remove the link."
+        )
+        % {"service": service, "url": url}
+        for service, url in page_text.registration_urls(event.description)
+    ]
+
+
+def _point_registration_links_here(event: Event, result: Imported) -> None:
+    """An unchanged page whose event's registration an organiser moved to Turnout: its
+    description's form links now point here, if the description is still the imported one."""
+    if event.imported_values.get("description") != event.description:
+        return
+    description = _description_here(event, _current_values(event), result)
+    if description != event.description:
+        event.description = event.imported_values["description"] = description
+        result.applied = {"description"}
+        result.outcome = Outcome.UPDATED
 
 
 def _describe(error: ValidationError) -> str:
@@ -119,12 +276,12 @@ def _describe(error: ValidationError) -> str:
     if not hasattr(error, "message_dict"):
         return "; ".join(error.messages).rstrip(".")
     return "; ".join(
-        f"{_field_label(name)}: {' '.join(messages).rstrip('.')}"
+        f"{field_label(name)}: {' '.join(messages).rstrip('.')}"
         for name, messages in error.message_dict.items()
     )
 
 
-def _field_label(name: str) -> str:
+def field_label(name: str) -> str:
     if name == "__all__":
         return _("event")
     return str(Event._meta.get_field(name).verbose_name)

@@ -10,13 +10,12 @@ written in only when the email is sent (``OutboundEmail.bodies_to_send``).
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -264,22 +263,10 @@ def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> lis
 
 
 def reminder_due(now: datetime | None = None):
-    """Confirmed registrations whose event starts within the reminder time and who have had
-    no reminder. Who registered inside that time had their confirmation recently enough."""
-    now = now or timezone.now()
-    before = timedelta(hours=settings.REMINDER_HOURS_BEFORE)
-    return (
-        Registration.objects.confirmed()
-        .not_on_hold()
-        .filter(
-            event__status=Event.Status.PUBLISHED,
-            event__starts_at__gt=now,
-            event__starts_at__lte=now + before,
-            created_at__lt=F("event__starts_at") - before,
-        )
-        .exclude(outbound_emails__kind=Kind.REMINDER)
-        .select_related("event", "event__organiser")
-    )
+    """The registrations a reminder is due to now (``REMINDER_HOURS_BEFORE``)."""
+    return Registration.objects.reminder_due(
+        now or timezone.now(), hours_before=settings.REMINDER_HOURS_BEFORE
+    ).select_related("event", "event__organiser")
 
 
 def queue_reminders(

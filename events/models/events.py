@@ -1,5 +1,6 @@
 import zoneinfo
 from datetime import datetime, timedelta
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,7 +24,8 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
 
     def upcoming(self, now: datetime | None = None):
-        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+        """Events not over yet; those the website features first."""
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("-featured", "starts_at")
 
     def past(self, now: datetime | None = None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
@@ -65,6 +67,10 @@ class Event(models.Model):
         PUBLISHED = "published", _("Published")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Kind(models.TextChoices):
+        ORGANISED = "organised", _("Organised by us")
+        LISTING = "listing", _("Listing: we take part")
+
     class RegistrationState(models.TextChoices):
         OPEN = "open", _("Open")
         WAITLIST = "waitlist", _("Waiting list")
@@ -75,6 +81,16 @@ class Event(models.Model):
         EXTERNAL = "external", _("Elsewhere")
 
     title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.ORGANISED,
+        help_text=_(
+            "A listing is another organisation's event where we speak, present or attend: its "
+            "page links to the host's page and takes no registration here."
+        ),
+    )
     slug = models.SlugField(
         _("slug"), max_length=200, unique=True, help_text=_("Used in the event's address.")
     )
@@ -160,7 +176,10 @@ class Event(models.Model):
         _("image"),
         max_length=300,
         blank=True,
-        help_text=_("The image the organisation's website shows with the event (file or address)."),
+        help_text=_(
+            "The event's image on the organisation's website (a file name there, or its "
+            "address): shown on the event page and in link previews."
+        ),
     )
     category = models.CharField(
         _("category"),
@@ -168,22 +187,10 @@ class Event(models.Model):
         blank=True,
         help_text=_("What the organisation does at this event: organising, speaking, attending…"),
     )
-    contact_name = models.CharField(
-        _("contact person"),
-        max_length=200,
-        blank=True,
-        help_text=_("The staff member who answers questions about this event."),
-    )
-    projects = models.TextField(
-        _("projects"), blank=True, help_text=_("Projects this event is part of, one per line.")
-    )
     featured = models.BooleanField(
-        _("featured"), default=False, help_text=_("Highlighted on the organisation's website.")
-    )
-    has_writeup = models.BooleanField(
-        _("has a write-up"),
+        _("featured"),
         default=False,
-        help_text=_("The description reports on the event after it took place."),
+        help_text=_("Listed first among upcoming events, and marked as featured in the feeds."),
     )
     needs_review = models.BooleanField(
         _("needs review"),
@@ -207,6 +214,17 @@ class Event(models.Model):
         max_length=64,
         blank=True,
         help_text=_("SHA-256 of the imported page: an import skips pages that have not changed."),
+    )
+    imported_values = models.JSONField(
+        _("imported values"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "What the last import read from the website page, field by field. A new import "
+            "changes only the fields that still have these values: what organisers changed in "
+            "Turnout stays."
+        ),
     )
     retention_days = models.PositiveIntegerField(
         _("keep personal data for (days)"),
@@ -268,6 +286,27 @@ class Event(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def is_listing(self) -> bool:
+        return self.kind == self.Kind.LISTING
+
+    @property
+    def host_site(self) -> str:
+        """The host's website as people know it ("rightscon.org"), from the listing's link."""
+        return urlsplit(self.website_url).hostname.removeprefix("www.") if self.website_url else ""
+
+    @property
+    def image_url(self) -> str:
+        """The address of the event's image on the organisation's website, or "" if there is
+        none there: an image from anywhere else is not shown (nor allowed by the page's CSP)."""
+        base = settings.WEBSITE_IMAGES_URL
+        if not self.image or not base:
+            return ""
+        url = urljoin(base, self.image.strip())
+        site = urlsplit(base)
+        found = urlsplit(url)
+        return url if (found.scheme, found.netloc) == (site.scheme, site.netloc) else ""
+
     @cached_property
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
@@ -305,7 +344,8 @@ class Event(models.Model):
         state = self.RegistrationState
         if self.status == self.Status.CANCELLED:
             return state.CANCELLED
-        if self.external_registration_url:
+        if self.external_registration_url or self.is_listing:
+            # A listing's registration, if any, is the host's.
             return state.EXTERNAL
         if self.status != self.Status.PUBLISHED or now >= self.registration_closes:
             return state.CLOSED

@@ -4,10 +4,11 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from datetime import datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,24 @@ class RegistrationQuerySet(models.QuerySet):
 
     def not_on_hold(self):
         return self.filter(hold_expires_at__isnull=True)
+
+    def reminder_due(self, now: datetime, *, hours_before: float):
+        """Confirmed registrations whose event starts within ``hours_before`` hours of ``now``
+        and who have had no reminder. Who registered inside that time had their confirmation
+        recently enough."""
+        before = timedelta(hours=hours_before)
+        return (
+            self.confirmed()
+            .not_on_hold()
+            .filter(
+                event__status=Event.Status.PUBLISHED,
+                event__starts_at__gt=now,
+                event__starts_at__lte=now + before,
+                created_at__lt=F("event__starts_at") - before,
+            )
+            # The kind's stored value: the emails module builds on this one, not the reverse.
+            .exclude(outbound_emails__kind="reminder")
+        )
 
     def hold_expired(self, now):
         return self.filter(hold_expires_at__lte=now)

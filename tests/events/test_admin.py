@@ -93,6 +93,7 @@ def test_admin_event_times_entered_in_event_timezone(organiser_client, organiser
         {
             "title": "Fringe event",
             "slug": "fringe-event",
+            "kind": "organised",
             "status": "published",
             "timezone": "Europe/Madrid",
             "starts_at_0": "2030-10-06",
@@ -123,6 +124,7 @@ def test_admin_event_end_before_start_refused(organiser_client, organiser):
         {
             "title": "Backwards",
             "slug": "backwards",
+            "kind": "organised",
             "status": "draft",
             "timezone": "Europe/London",
             "starts_at_0": "2030-10-06",

@@ -26,7 +26,6 @@ def test_admin_event_form_shows_imported_fields(organiser_client, organiser):
         needs_review=True,
         review_notes="No time and venue found in the text: imported as an all-day event.",
         source_file="2025-10-06-procurement-participation.md",
-        contact_name="Tim Davies",
     )
 
     response = organiser_client.get(reverse("admin:events_event_change", args=[event.pk]))
@@ -34,8 +33,7 @@ def test_admin_event_form_shows_imported_fields(organiser_client, organiser):
     assert response.status_code == 200
     form = response.context["adminform"].form
     for name in [
-        "needs_review", "review_notes", "website_url", "image", "category", "contact_name",
-        "projects", "featured", "has_writeup",
+        "needs_review", "review_notes", "website_url", "image", "category", "featured", "kind",
     ]:  # fmt: skip
         assert name in form.fields
     html = response.content.decode()

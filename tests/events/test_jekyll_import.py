@@ -49,7 +49,9 @@ def test_import_every_page_without_error(imported):
     out, err = imported
 
     assert err == ""
-    assert summary_line(out) == f"{PAGE_COUNT} created, 0 updated, 0 unchanged, 0 failed."
+    assert (
+        summary_line(out) == f"{PAGE_COUNT} created, 0 updated, 0 unchanged, 16 flagged, 0 failed."
+    )
     assert Event.objects.count() == PAGE_COUNT
     assert set(Event.objects.values_list("status", flat=True)) == {Event.Status.DRAFT}
 
@@ -68,12 +70,9 @@ def test_import_seed_reads_time_and_venue_from_the_text(imported):
     assert event.needs_review is False
     assert event.review_notes == ""
     assert event.image == "OGP_Logo_RGB.png"
-    assert event.contact_name == "Tim Davies"
     assert event.category == "organising"
     assert event.website_url == ""
-    assert event.projects == ""
     assert event.featured is False
-    assert event.has_writeup is False
     # `topics` is given twice in the seed; YAML keeps the last.
     assert topic_names(event) == ["People and Participation"]
 
@@ -106,13 +105,11 @@ def test_import_multi_day_event_spans_its_days_in_organiser_timezone(imported):
     assert event.timezone == "Europe/London"
     assert event.starts_at == datetime(2022, 6, 6, 0, 0, tzinfo=LONDON)
     assert event.ends_at == datetime(2022, 6, 11, 0, 0, tzinfo=LONDON)
-    assert event.needs_review is True
-    assert event.review_notes == (
-        "No time and venue found in the text: imported as an all-day event."
-    )
+    # A conference over several days is all day: nothing to review.
+    assert event.needs_review is False
+    assert event.review_notes == ""
     assert event.website_url == "https://www.rightscon.org/"
     assert event.external_registration_url == ""
-    assert event.has_writeup is True
     assert event.category == "attending"
     assert topic_names(event) == []
 
@@ -121,12 +118,11 @@ def test_import_topics_given_twice_keeps_the_last(imported):
     event = Event.objects.get(slug="glos-data-day")
 
     assert topic_names(event) == ["People and Participation"]
-    assert event.projects == "Catalysing Community Campaigns\nGloucestershire Data Day"
     assert event.starts_at == datetime(2024, 12, 16, 0, 0, tzinfo=LONDON)
     assert event.ends_at == datetime(2024, 12, 17, 0, 0, tzinfo=LONDON)
 
 
-def test_import_topics_as_list_empty_and_blank_projects(imported):
+def test_import_topics_as_list_and_empty(imported):
     conference = Event.objects.get(slug="conference")
     geneva = Event.objects.get(slug="geneva-roundtable")
     paris = Event.objects.get(slug="global-ai-governance")
@@ -142,9 +138,7 @@ def test_import_topics_as_list_empty_and_blank_projects(imported):
     ]
     assert conference.featured is True
     assert topic_names(geneva) == []
-    assert geneva.projects == "Towards a Citizens Track on AI Governance"
     assert topic_names(paris) == ["Civil society", "People and Participation"]
-    assert paris.projects == ""
     assert Topic.objects.filter(name="People and Participation").count() == 1
 
 
@@ -188,7 +182,7 @@ def test_import_again_changes_nothing_and_says_so(imported):
     out, err = run_import(PAGES)
 
     assert err == ""
-    assert out.strip() == f"0 created, 0 updated, {PAGE_COUNT} unchanged, 0 failed."
+    assert out.strip() == f"0 created, 0 updated, {PAGE_COUNT} unchanged, 0 flagged, 0 failed."
     assert dict(Event.objects.values_list("slug", "updated_at")) == before
 
 
@@ -205,7 +199,7 @@ def test_import_changed_page_updates_event_and_keeps_registrations(organiser, tm
     out, err = run_import(page)
 
     assert err == ""
-    assert summary_line(out) == "0 created, 1 updated, 0 unchanged, 0 failed."
+    assert summary_line(out) == "0 created, 1 updated, 0 unchanged, 0 flagged, 0 failed."
     event.refresh_from_db()
     assert event.starts_at == datetime(2025, 10, 6, 11, 0, tzinfo=MADRID)
     assert event.ends_at == datetime(2025, 10, 6, 13, 30, tzinfo=MADRID)
@@ -245,7 +239,7 @@ def test_import_broken_pages_reported_and_the_rest_imported(organiser, tmp_path)
 
     out, err = run_import(tmp_path)
 
-    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 4 failed."
+    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 0 flagged, 4 failed."
     bad_date, broken_yaml, no_date, no_title = err.splitlines()
     assert bad_date == (
         f"{tmp_path / 'bad-date.md'}: not imported: its date “next week” is not a date like "
@@ -267,7 +261,7 @@ def test_import_missing_file_reported(organiser, tmp_path):
     out, err = run_import(tmp_path / "gone.md", SEED)
 
     assert err == f"{tmp_path / 'gone.md'}: not imported: the file does not exist.\n"
-    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 1 failed."
+    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 0 flagged, 1 failed."
 
 
 def test_import_dry_run_saves_nothing(organiser):
@@ -275,7 +269,8 @@ def test_import_dry_run_saves_nothing(organiser):
 
     assert err == ""
     assert summary_line(out) == (
-        f"Dry run, nothing was saved: {PAGE_COUNT} created, 0 updated, 0 unchanged, 0 failed."
+        f"Dry run, nothing was saved: {PAGE_COUNT} created, 0 updated, 0 unchanged, 16 flagged, "
+        "0 failed."
     )
     assert Event.objects.count() == 0
     assert Topic.objects.count() == 0
@@ -365,7 +360,7 @@ def test_import_link_that_is_not_an_address_left_out_for_review(organiser, tmp_p
     assert event.website_url == ""
     assert event.review_notes.splitlines() == [
         "The link “/events/workshop” is not a web address, so it was left out.",
-        "No time and venue found in the text: imported as an all-day event.",
+        "No time found in the text: imported as an all-day event.",
     ]
 
 
@@ -396,12 +391,12 @@ def test_import_unreadable_page_reported_with_reason(organiser, tmp_path, conten
     out, err = run_import(page)
 
     assert err == f"{page}: not imported: {reason}.\n"
-    assert summary_line(out) == "0 created, 0 updated, 0 unchanged, 1 failed."
+    assert summary_line(out) == "0 created, 0 updated, 0 unchanged, 0 flagged, 1 failed."
 
 
 def test_import_publish_publishes_drafts_an_earlier_import_made(organiser, tmp_path):
     page = tmp_path / "2030-05-04-workshop.md"
-    page.write_text("---\ntitle: Workshop\ndate: 2030-05-04\n---\nAn afternoon.\n")
+    page.write_text("---\ntitle: Workshop\ndate: 2030-05-04\n---\nAn afternoon, 2pm - 4pm.\n")
     run_import(page)
 
     out, err = run_import(page, "--publish")
@@ -409,8 +404,7 @@ def test_import_publish_publishes_drafts_an_earlier_import_made(organiser, tmp_p
     assert err == ""
     assert out.splitlines() == [
         f"{page}: updated /events/workshop/ (Published)",
-        "  Needs review: No time and venue found in the text: imported as an all-day event.",
-        "0 created, 1 updated, 0 unchanged, 0 failed.",
+        "0 created, 1 updated, 0 unchanged, 0 flagged, 0 failed.",
     ]
     assert Event.objects.get().status == Event.Status.PUBLISHED
 
@@ -423,7 +417,7 @@ def test_import_publish_of_changed_page_publishes_its_draft(organiser, tmp_path)
 
     out, _err = run_import(page, "--publish")
 
-    assert summary_line(out) == "0 created, 1 updated, 0 unchanged, 0 failed."
+    assert summary_line(out) == "0 created, 1 updated, 0 unchanged, 0 flagged, 0 failed."
     event = Event.objects.get()
     assert (event.status, event.starts_at) == (
         Event.Status.PUBLISHED,
@@ -441,7 +435,7 @@ def test_import_publish_leaves_cancelled_and_published_events_alone(organiser, t
 
     out, err = run_import(tmp_path, "--publish")
 
-    assert (out, err) == ("0 created, 0 updated, 2 unchanged, 0 failed.\n", "")
+    assert (out, err) == ("0 created, 0 updated, 2 unchanged, 0 flagged, 0 failed.\n", "")
     assert dict(Event.objects.values_list("slug", "status")) == {
         "workshop": Event.Status.CANCELLED,
         "talk": Event.Status.PUBLISHED,
@@ -462,7 +456,7 @@ def test_import_event_failing_validation_reported_and_the_rest_imported(organise
     out, err = run_import(tmp_path)
 
     assert err == f"{page}: not imported: map link: Enter a valid URL.\n"
-    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 1 failed."
+    assert summary_line(out) == "1 created, 0 updated, 0 unchanged, 0 flagged, 1 failed."
     assert list(Event.objects.values_list("source_file", flat=True)) == [SEED.name]
     # The failed page's topic is not left behind either.
     assert list(Topic.objects.values_list("name", flat=True)) == ["People and Participation"]
@@ -478,6 +472,6 @@ def test_import_update_failing_validation_keeps_the_event_as_it_was(organiser, t
     out, err = run_import(page, "--publish")
 
     assert err == f"{page}: not imported: map link: Enter a valid URL.\n"
-    assert summary_line(out) == "0 created, 0 updated, 0 unchanged, 1 failed."
+    assert summary_line(out) == "0 created, 0 updated, 0 unchanged, 0 flagged, 1 failed."
     assert Event.objects.values().get() == before
     assert Topic.objects.count() == 0

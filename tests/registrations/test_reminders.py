@@ -70,3 +70,25 @@ def test_reminders_not_sent_before_time_or_for_cancelled_events(tomorrow, settin
     Registration.objects.update(created_at=timezone.now() - timedelta(days=3))
 
     assert send_reminders().startswith("0 reminder(s) queued (12 hours before)")
+
+
+def test_reminder_due_is_a_queryset_of_confirmed_people_not_yet_reminded():
+    now = timezone.now()
+    soon = EventFactory(starts_at=now + timedelta(hours=10), ends_at=now + timedelta(hours=12))
+    in_three_days = now + timedelta(days=3)
+    later = EventFactory(starts_at=in_three_days, ends_at=in_three_days + timedelta(hours=2))
+    due = RegistrationFactory(event=soon, name="Due")
+    RegistrationFactory(event=soon, name="Waiting", status="waitlisted")
+    RegistrationFactory(event=later, name="Too early")
+    reminded = RegistrationFactory(event=soon, name="Reminded")
+    RegistrationFactory(event=soon, name="Registered inside the reminder time")
+    Registration.objects.exclude(name__startswith="Registered inside").update(
+        created_at=now - timedelta(days=2)
+    )
+    OutboundEmail.objects.create(
+        kind=OutboundEmail.Kind.REMINDER, key="r", event=soon, registration=reminded
+    )
+
+    found = Registration.objects.reminder_due(now, hours_before=24)
+
+    assert list(found) == [due]

@@ -86,8 +86,9 @@ class Command(BaseCommand):
         ]
         today = timezone.localdate()
         page = demo_page(jekyll.read_page(SEED), day=today + timedelta(days=45))
-        outcome, seed = event_services.import_page(page=page, organiser=lead, publish=True)
-        if outcome == event_services.Outcome.CREATED:
+        imported = event_services.import_page(page=page, organiser=lead, publish=True)
+        seed = imported.event
+        if imported.outcome == event_services.Outcome.CREATED:
             seed.capacity = 40
             seed.save(update_fields=["capacity"])
         seed.co_organisers.set(partners)

@@ -37,8 +37,8 @@ def slow_count(monkeypatch):
     """Widen the gap between reading the counts and inserting, as a loaded server would."""
     read = locking.kept_counts
 
-    def slowly(event):
-        result = read(event)
+    def slowly(event, **options):
+        result = read(event, **options)
         time.sleep(0.05)
         return result
 

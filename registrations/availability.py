@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Event
 
-from .models import NO_REGISTRATIONS, Registration
+from .models import PlaceCounts
 
 State = Event.RegistrationState
 
@@ -45,10 +45,10 @@ def registration_summary(
     event: Event, counts: dict[str, int] | None = None, now: datetime | None = None
 ) -> dict:
     """What the event page, the form and status.json say about registration; ``counts`` are
-    the event's ``Registration.objects.counts()``, counted here when not given."""
+    the event's confirmed and waiting counts, read from its kept counts when not given."""
     now = now or timezone.now()
     if counts is None:
-        counts = Registration.objects.filter(event=event).counts()
+        counts = kept_counts(event)
     state = event.registration_state(
         confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
     )
@@ -66,10 +66,24 @@ def registration_summary(
 
 
 def summaries(events: list[Event], now: datetime | None = None) -> dict[int, dict]:
-    """``registration_summary`` of each of ``events``, counted in one query."""
+    """``registration_summary`` of each of ``events``, their kept counts read in one query."""
     now = now or timezone.now()
-    counts = Registration.objects.filter(event__in=events).counts_by_event()
+    counts = {
+        kept.event_id: kept.as_counts() for kept in PlaceCounts.objects.filter(event__in=events)
+    }
     return {
-        event.pk: registration_summary(event, counts.get(event.pk, NO_REGISTRATIONS), now)
+        event.pk: registration_summary(event, counts.get(event.pk, NO_PLACES_TAKEN), now)
         for event in events
     }
+
+
+NO_PLACES_TAKEN = {"confirmed": 0, "waitlisted": 0}
+
+
+def kept_counts(event: Event) -> dict[str, int]:
+    """The confirmed and waiting counts kept for ``event`` (one row read, whatever its size,
+    or none when the view joined them); an event nobody registered for has none kept."""
+    try:
+        return event.place_counts.as_counts()
+    except PlaceCounts.DoesNotExist:
+        return dict(NO_PLACES_TAKEN)

@@ -1,7 +1,8 @@
 """Attendee lists for the venue and the caterers, as CSV and XLSX.
 
 Both formats read the registrations in chunks and the answers chunk by chunk, so memory stays
-flat and the number of queries grows with the chunks, never with the rows. The CSV streams.
+flat and the number of queries grows with the chunks, never with the rows. The CSV streams; on
+PostgreSQL the database writes it (``copied_csv``), giving the same bytes.
 """
 
 import csv
@@ -19,10 +20,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from psycopg import ClientCursor
 
 from events.models import Event
 
-from .models import Answer, Question, Registration
+from .models import YES_NO_LABELS, Answer, Question, Registration
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,6 +37,15 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 def neutralise(row: list[str]) -> list[str]:
     """Make CSV cells show as text in Excel and LibreOffice, never run as formulas."""
     return ["'" + value if value[:1] in FORMULA_STARTS else value for value in row]
+
+
+def csv_cells(row: list[str]) -> list[str]:
+    """Cells as the CSV has them: neutralised, and every line break in them written as the
+    rows end, "\n" (``copied_csv`` formats them the same way in SQL)."""
+    return [
+        value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+        for value in neutralise(row)
+    ]
 
 
 def local_time(field: str, tz) -> Coalesce:
@@ -118,6 +129,10 @@ class AttendeeExport:
 
     def _rows(self, size: int):
         """(pk, cells before the answers…, cells after them…) in registration order."""
+        return self.selection().iterator(chunk_size=size)
+
+    def selection(self, *leading: str):
+        """The registrations' (pk, *leading, cells but the answers…), in registration order."""
         sources = [column.source for column in self.columns if not column.question]
         expressions = {
             f"cell_{index}": source
@@ -134,8 +149,7 @@ class AttendeeExport:
             .not_on_hold()
             .order_by("created_at", "pk")
             .annotate(**expressions)
-            .values_list("pk", *names)
-            .iterator(chunk_size=size)
+            .values_list("pk", *leading, *names)
         )
 
     def chunks(self, size: int | None = None) -> Iterator[list[list[str]]]:
@@ -172,18 +186,101 @@ class AttendeeExport:
         return f"{self.event.slug}-attendees.{extension}"
 
 
-def csv_chunks(export: AttendeeExport) -> Iterator[str]:
+def csv_chunks(export: AttendeeExport) -> Iterator[str | bytes]:
+    """The CSV file: on PostgreSQL written by the database, elsewhere by Python."""
+    if connection.vendor == "postgresql":
+        return copied_csv(export)
+    return written_csv(export)
+
+
+def csv_header(export: AttendeeExport) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
     # A byte order mark makes Excel read the file as UTF-8.
     buffer.write("\ufeff")
-    writer.writerow(neutralise(export.header()))
-    yield buffer.getvalue()
+    csv.writer(buffer, lineterminator="\n").writerow(csv_cells(export.header()))
+    return buffer.getvalue()
+
+
+def written_csv(export: AttendeeExport) -> Iterator[str]:
+    yield csv_header(export)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     for chunk in export.chunks():
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([neutralise(row) for row in chunk])
+        writer.writerows([csv_cells(row) for row in chunk])
         yield buffer.getvalue()
+
+
+def copied_csv(export: AttendeeExport) -> Iterator[str | bytes]:
+    """The same file as ``written_csv``, its rows written by PostgreSQL's ``COPY … TO STDOUT``
+    a few times faster than Python writes them."""
+    yield csv_header(export)
+    statement, params = copy_statement(export)
+    with connection.cursor() as cursor:
+        # COPY takes no parameters: they are bound here, quoted by psycopg.
+        bound = ClientCursor(connection.connection).mogrify(statement, params)
+        yield from _copied(cursor, bound)
+
+
+def _copied(cursor, statement: str) -> Iterator[bytes]:
+    with cursor.copy(statement) as copy:
+        buffered, size = [], 0
+        for data in copy:  # about a row each: sent in pieces of 64 kB
+            buffered.append(bytes(data))
+            size += len(data)
+            if size >= 65536:
+                yield b"".join(buffered)
+                buffered, size = [], 0
+        if buffered:
+            yield b"".join(buffered)
+
+
+def csv_cell_sql(text: str) -> str:
+    """``csv_cells`` of one cell in SQL; an empty cell is NULL, which COPY writes unquoted, as
+    the csv module writes an empty string (COPY quotes an empty string)."""
+    triggers = ", ".join("E'" + repr(trigger)[1:-1] + "'" for trigger in FORMULA_TRIGGERS)
+    neutralised = f"CASE WHEN left({text}, 1) IN ({triggers}) THEN '''' || {text} ELSE {text} END"
+    one_break = f"replace(replace({neutralised}, E'\\r\\n', E'\\n'), E'\\r', E'\\n')"
+    return f"NULLIF({one_break}, '')"
+
+
+def copy_statement(export: AttendeeExport) -> tuple[str, list]:
+    """``COPY (SELECT …) TO STDOUT`` of the rows of ``export.chunks()``, each cell formatted as
+    ``csv_cells`` formats it, the answers pivoted into a column per question."""
+    selection, selection_params = export.selection("created_at").query.sql_with_params()
+    fields = [column for column in export.columns if not column.question]
+    split = sum(1 for column in fields if column.key in CORE_FIELDS)
+    names = [f"c{index}" for index in range(len(fields))]
+    cells = [f"r.{name}" for name in names]
+    answers, label_params, pivot = [], [], []
+    for index, question in enumerate(export.answered):
+        value = f"answers.a{index}"
+        pivot.append(f"MAX(a.value) FILTER (WHERE a.question_id = {int(question.pk)}) AS a{index}")
+        if question.kind == Question.Kind.CHECKBOXES:
+            value = f"replace({value}, E'\\n', '; ')"
+        elif question.kind == Question.Kind.YES_NO:
+            value = f"CASE {value} WHEN 'yes' THEN %s WHEN 'no' THEN %s ELSE {value} END"
+            label_params += [str(YES_NO_LABELS["yes"]), str(YES_NO_LABELS["no"])]
+        answers.append(value)
+    shown = [*cells[:split], *answers, *cells[split:]]
+    lateral = ""
+    if pivot:
+        # One look-up of a registration's answers gives all its answers' columns.
+        lateral = (
+            f"LEFT JOIN LATERAL (SELECT {', '.join(pivot)} FROM {Answer._meta.db_table} a "  # noqa: S608 - our own names
+            "WHERE a.registration_id = r.pk) AS answers ON TRUE "
+        )
+    # The cells are shown first, then formatted: the formatting names each cell three times.
+    statement = (
+        "COPY (SELECT "  # noqa: S608 - our own compiled query
+        + ", ".join(csv_cell_sql(f"COALESCE(s.x{index}, '')") for index in range(len(shown)))
+        + " FROM (SELECT r.pk, r.created, "
+        + ", ".join(f"{cell} AS x{index}" for index, cell in enumerate(shown))
+        + f" FROM ({selection}) AS r ({', '.join(['pk', 'created', *names])}) {lateral}) AS s"
+        " ORDER BY s.created, s.pk) TO STDOUT WITH (FORMAT csv)"
+    )
+    return statement, [*label_params, *selection_params]
 
 
 def attendees_csv_response(export: AttendeeExport) -> StreamingHttpResponse:

@@ -236,6 +236,13 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         # Deleting would hide who held a place; cancelling keeps the record.
         return request.user.is_superuser
 
+    def delete_model(self, request, obj):
+        services.delete(registration=obj)
+
+    def delete_queryset(self, request, queryset):
+        for registration in queryset:
+            services.delete(registration=registration)
+
     def save_model(self, request, obj, form, change):
         changes = {
             name: form.cleaned_data[name] for name in form.changed_data if name in DETAIL_FIELDS

@@ -1,5 +1,6 @@
 """The registrations app's models, one module per subject; every name is importable from here."""
 
+from .counts import PlaceCounts
 from .emails import LinkRequest, OrganiserMessage, OutboundEmail
 from .questions import NONE_OF_THESE_LABEL, YES_NO_LABELS, Answer, Question
 from .registrations import (
@@ -31,6 +32,7 @@ __all__ = [
     "LinkRequest",
     "OrganiserMessage",
     "OutboundEmail",
+    "PlaceCounts",
     "Question",
     "Registration",
     "RegistrationQuerySet",

@@ -26,6 +26,7 @@ someone first releases the expired holds under the event's lock, and
 
 from .added import add_registration
 from .copies import copy_event
+from .counting import CountDifference, count_differences, fix_counts
 from .details import remove_question, store_answers, update_details
 from .door import check_in, give_place_at_door, register_walk_in, undo_check_in
 from .errors import AlreadyRegistered, RegistrationError, RegistrationRefused
@@ -43,6 +44,7 @@ from .places import (
     active_registration_for,
     cancel,
     confirm_email,
+    delete,
     fill_free_places,
     promote,
     register,
@@ -53,6 +55,7 @@ __all__ = [
     "ALREADY_REGISTERED_EMAILS_PER_HOUR",
     "HOLD_EXPIRED_MESSAGE",
     "AlreadyRegistered",
+    "CountDifference",
     "EventChanged",
     "Purged",
     "RegistrationError",
@@ -65,8 +68,11 @@ __all__ = [
     "check_in",
     "copy_event",
     "confirm_email",
+    "count_differences",
+    "delete",
     "erase",
     "fill_free_places",
+    "fix_counts",
     "give_place_at_door",
     "promote",
     "purge_personal_data",

@@ -88,6 +88,7 @@ def _admit(
         )
     registration.event = event
     registration.save(force_insert=True)
+    locking.count_change(event, added=[registration.status])
     store_answers(registration, {question: value for question, value in answers.items() if value})
     tasks.enqueue_delivery(emails.queue_registration_email(registration))
     return registration

@@ -73,6 +73,7 @@ def give_place_at_door(
             code="over_capacity",
         )
     was_waiting = registration.status == Status.WAITLISTED
+    locking.count_change(event, added=[Status.CONFIRMED], removed=[registration.status])
     registration.status = Status.CONFIRMED
     registration.cancelled_at = None
     registration.cancellation_reason = ""
@@ -156,6 +157,7 @@ def _admit_walk_in(
         )
     registration.event = event
     registration.save(force_insert=True)
+    locking.count_change(event, added=[registration.status])
     # Their personal link and calendar invitation, as for anyone who registers.
     tasks.enqueue_delivery(emails.queue_registration_email(registration))
     return registration

@@ -1,17 +1,25 @@
-"""The event's lock, and what is read only under it (the lock order is in the package's
-docstring)."""
+"""The event's lock, and what is read and changed only under it: the kept counts of its places
+(the lock order is in the package's docstring)."""
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import connection
+from django.db.models import Exists, OuterRef
 
 from events.models import Event
 
-from ..models import Registration
+from ..models import PlaceCounts, Registration
 
 
 def locked_event(event: Event) -> Event:
     """The event's row, locked until the caller's transaction ends.
 
-    Only the event's row is locked; its organiser comes along for the emails.
+    Only the event's row is locked; its organiser comes along for the emails. Its kept counts
+    (``kept_counts``) are read by a query of their own once the lock is taken: joined to this
+    one, they would be read as they were when it started, before the transaction that held
+    the lock committed its change of them.
     """
     # A lock outside a transaction would end with the query: the caller must hold one.
     assert connection.in_atomic_block, "the event's lock is taken inside a transaction"
@@ -20,6 +28,59 @@ def locked_event(event: Event) -> Event:
     )
 
 
+def kept_counts(event: Event, *, holds_expired_by: datetime | None = None) -> PlaceCounts:
+    """The confirmed and waiting counts of ``event`` (from ``locked_event``), exact while its
+    lock is held: read once, after the lock is taken, then kept with the event.
+
+    With ``holds_expired_by``, the same query tells whether a place is held past that time
+    (``holds_expired``): registering asks on every registration, and the answer is nearly
+    always no. An event without a registration yet has no row of counts: it gets one, not
+    saved until ``count_change`` changes it.
+    """
+    if not type(event).place_counts.related.is_cached(event):
+        rows = PlaceCounts.objects.filter(event=event)
+        if holds_expired_by is not None:
+            expired = Registration.objects.filter(event=OuterRef("event"))
+            rows = rows.annotate(holds_expired=Exists(expired.hold_expired(holds_expired_by)))
+        counts = rows.first()
+        if counts is None:
+            counts = PlaceCounts(event=event)
+            counts.holds_expired = False  # nobody registered: nobody holds a place
+        event.place_counts = counts
+    return event.place_counts
+
+
 def confirmed_count(event: Event) -> int:
     """Confirmed places of ``event``: exact only while its lock is held."""
-    return Registration.objects.filter(event=event).counts()["confirmed"]
+    return kept_counts(event).confirmed
+
+
+def count_change(event: Event, *, added: Iterable[str] = (), removed: Iterable[str] = ()) -> None:
+    """Keep the counts of ``event`` (locked by this transaction) up to date with registrations
+    of the statuses ``added`` (new, or moved into a status) and ``removed`` (deleted, or moved
+    out of it). Cancelled registrations are not kept."""
+    assert connection.in_atomic_block, "the counts change with what they count"
+    change = Counter(added)
+    change.subtract(removed)
+    counts = kept_counts(event)
+    counts.confirmed += change["confirmed"]
+    counts.waitlisted += change["waitlisted"]
+    if counts._state.adding:
+        counts.save(force_insert=True)
+    elif change["confirmed"] or change["waitlisted"]:
+        counts.save(update_fields=["confirmed", "waitlisted"])
+
+
+def recount(event: Event) -> tuple[dict[str, int], dict[str, int]]:
+    """Count the registrations of ``event`` (locked by this transaction) and set its kept
+    counts to what was counted. Returns the counts kept before, and the counts counted."""
+    assert connection.in_atomic_block, "the counts are repaired under the event's lock"
+    counts = kept_counts(event)
+    kept = counts.as_counts()
+    real = Registration.objects.filter(event=event).counts()
+    counted = {"confirmed": real["confirmed"], "waitlisted": real["waitlisted"]}
+    if counted != kept or counts._state.adding:
+        counts.confirmed = counted["confirmed"]
+        counts.waitlisted = counted["waitlisted"]
+        counts.save()
+    return kept, counted

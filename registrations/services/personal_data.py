@@ -31,17 +31,18 @@ def erase(*, registration: Registration, now: datetime | None = None) -> list[Re
     now = now or timezone.now()
     event = locking.locked_event(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    theirs = list(
+    theirs = dict(
         Registration.objects.filter(event=event)
         .alias(email_lower=Lower("email"))
         .filter(email_lower=registration.email.lower())
-        .values_list("pk", flat=True)
+        .values_list("pk", "status")
     )
     _delete(_traces(Registration.objects.filter(pk__in=theirs)))
     requests = LinkRequest.objects.filter(email__iexact=registration.email)
     tasks.runs_of(tasks.send_personal_links, requests.values_list("pk", flat=True)).delete()
     requests.delete()
     Registration.objects.filter(pk__in=theirs).delete()
+    locking.count_change(event, removed=theirs.values())
     return promote_waitlisted(event, now=now)
 
 

@@ -119,15 +119,16 @@ def _claim_place(
     """
     event = locking.locked_event(registration.event)
     release_holds_under_lock(event, now=now)
-    counts = Registration.objects.filter(event=event).counts()
+    counts = locking.kept_counts(event)
     state = event.registration_state(
-        confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
+        confirmed=counts.confirmed, waitlisted=counts.waitlisted, now=now
     )
     if state not in (State.OPEN, State.WAITLIST):
         return RegistrationRefused(refusal_message(event, state, now), code=state)
     registration.event = event
     registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
     registration.save(force_insert=True)  # a second registration of the address fails here
+    locking.count_change(event, added=[registration.status])
     store_answers(registration, {question: value for question, value in answers.items() if value})
     # For a hold, the email asks to confirm the address; the confirmation comes after that.
     tasks.enqueue_delivery(emails.queue_registration_email(registration))
@@ -158,16 +159,19 @@ def release_holds_under_lock(event: Event, *, now: datetime) -> tuple[int, list[
     person who never confirmed it. The caller holds the event's lock.
     """
     assert connection.in_atomic_block
+    if not getattr(locking.kept_counts(event, holds_expired_by=now), "holds_expired", True):
+        return 0, []
     # Locked before they are deleted: one confirmed at this moment is left alone.
-    expired = list(
+    expired = dict(
         Registration.objects.filter(event=event)
         .hold_expired(now)
         .select_for_update()
-        .values_list("pk", flat=True)
+        .values_list("pk", "status")
     )
     if not expired:
         return 0, []
     Registration.objects.filter(pk__in=expired).delete()
+    locking.count_change(event, removed=expired.values())
     return len(expired), promote_waitlisted(event, now=now)
 
 
@@ -239,6 +243,7 @@ def promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
     for registration in promoted:
         registration.status = Status.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
+        locking.count_change(event, added=[Status.CONFIRMED], removed=[Status.WAITLISTED])
         # A held place is told about once the address is confirmed, not before.
         if not registration.is_on_hold:
             tasks.enqueue_delivery(emails.queue_promotion_email(registration))
@@ -257,6 +262,7 @@ def cancel(
         return []
     had_place = registration.status == Status.CONFIRMED
     held = registration.is_on_hold
+    locking.count_change(event, added=[Status.CANCELLED], removed=[registration.status])
     registration.status = Status.CANCELLED
     registration.cancelled_at = now
     # The forms limit a reason; a longer one is a mistake of the caller, refused rather than cut.
@@ -297,9 +303,23 @@ def promote(*, registration: Registration, allow_over_capacity: bool = False) ->
         )
     registration.status = Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
+    locking.count_change(event, added=[Status.CONFIRMED], removed=[Status.WAITLISTED])
     if not registration.is_on_hold:
         tasks.enqueue_delivery(emails.queue_promotion_email(registration))
     return registration
+
+
+@transaction.atomic
+def delete(*, registration: Registration, now: datetime | None = None) -> list[Registration]:
+    """Delete a registration (and what Django deletes with it), as a superuser may from the
+    admin; the place it held goes to the waiting list. Returns who moved up."""
+    event = locking.locked_event(registration.event)
+    registration = Registration.objects.select_for_update().filter(pk=registration.pk).first()
+    if registration is None:
+        return []
+    registration.delete()
+    locking.count_change(event, removed=[registration.status])
+    return promote_waitlisted(event, now=now or timezone.now())
 
 
 @transaction.atomic

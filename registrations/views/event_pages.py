@@ -22,6 +22,9 @@ class EventListView(event_views.EventListView):
 
 
 class EventDetailView(event_views.EventDetailView):
+    def get_queryset(self):
+        return super().get_queryset().select_related("place_counts")
+
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),

@@ -13,7 +13,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from registrations import services
-from registrations.models import OutboundEmail, Registration, RegistrationQuerySet
+from registrations.models import OutboundEmail, Registration
+from registrations.services import locking
 from tests.factories import EventFactory, RegistrationFactory
 from tests.registrations.burst import burst, registration_form
 
@@ -31,15 +32,15 @@ Status = Registration.Status
 
 @pytest.fixture
 def slow_count(monkeypatch):
-    """Widen the gap between counting places and inserting, as a loaded server would."""
-    count = RegistrationQuerySet.counts
+    """Widen the gap between reading the counts and inserting, as a loaded server would."""
+    read = locking.kept_counts
 
-    def slowly(registrations):
-        result = count(registrations)
+    def slowly(event, **options):
+        result = read(event, **options)
         time.sleep(0.05)
         return result
 
-    monkeypatch.setattr(RegistrationQuerySet, "counts", slowly)
+    monkeypatch.setattr(locking, "kept_counts", slowly)
 
 
 def statuses(event):

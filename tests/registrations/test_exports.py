@@ -5,6 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -230,7 +231,8 @@ def test_export_csv_neutralises_formulas_in_answers(organiser_client, event, val
 
     rows = read_csv(organiser_client.get(url("attendees_csv", event)))
 
-    assert rows[1][6] == "'" + value
+    # A line break in a cell is written as the rows end, "\n".
+    assert rows[1][6] == "'" + value.replace("\r", "\n")
 
 
 def test_export_question_wording_neutralised_in_header(organiser_client, event):
@@ -320,9 +322,11 @@ def test_export_query_count_constant(
         )
 
     # Session, user, the timezone of the user's organisation, the user's two-factor devices,
-    # event; questions; registrations; their answers; and the first admin page after signing
-    # in saves the session (in a savepoint), moving its expiry on.
-    with django_assert_num_queries(11, exact=True):
+    # event; questions; registrations; their answers (on PostgreSQL the CSV's COPY reads both
+    # at once); and the first admin page after signing in saves the session (in a savepoint),
+    # moving its expiry on.
+    copied = name == "attendees_csv" and connection.vendor == "postgresql"
+    with django_assert_num_queries(10 if copied else 11, exact=True):
         response = organiser_client.get(url(name, event))
         rows = read_csv(response) if name == "attendees_csv" else read_xlsx(response)
 

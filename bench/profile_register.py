@@ -1,0 +1,102 @@
+"""Where the time of one registration goes: the register POST run in this process through
+Django's whole stack (middleware included), under cProfile, with the queries it makes.
+
+    .venv/bin/python bench/profile_register.py [--requests 300] [--top 25]
+
+Uses the PostgreSQL database of BENCH_PROFILE_DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/turnout_bench_profile), migrated and given one event.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/turnout_bench_profile"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="a pstats sort key: tottime …")
+    args = parser.parse_args()
+    os.environ.update(
+        DATABASE_URL=os.environ.get("BENCH_PROFILE_DATABASE_URL", DEFAULT_DATABASE),
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        SECRET_KEY="bench-only-secret-key-bench-only-secret-key-bench-only",  # noqa: S106
+        DEBUG="0",
+        HTTPS_ONLY="0",
+        ALLOWED_HOSTS="testserver",
+        EMAIL_TO_CONSOLE="1",
+        REGISTRATIONS_PER_ADDRESS_PER_HOUR="0",
+        LOG_LEVEL="WARNING",
+    )
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from events.models import Event, Organiser
+
+    call_command("migrate", "--no-input", verbosity=0)
+    organiser, _created = Organiser.objects.get_or_create(slug="profile", name="Profile")
+    start = timezone.now() + timedelta(days=30)
+    slug = f"profile-{time.time_ns()}"
+    Event.objects.create(
+        title="Profile", slug=slug, organiser=organiser, status="published", starts_at=start,
+        ends_at=start + timedelta(hours=2), venue_name="Venue", timezone="Europe/Madrid",
+    )  # fmt: skip
+    client = Client(enforce_csrf_checks=True)
+    csrf = "profileprofileprofileprofilepr12"
+    client.cookies["csrftoken"] = csrf
+    url = f"/events/{slug}/register/"
+
+    def post(number):
+        response = client.post(
+            url,
+            {
+                "csrfmiddlewaretoken": csrf,
+                "name": "Bench Person",
+                "email": f"p{number}-{slug}@bench.example",
+                "privacy_consent": "on",
+                "submission_key": f"k{number}",
+            },
+        )
+        assert response.status_code == 302, response.status_code
+
+    post(0)
+    with CaptureQueriesContext(connection) as queries:
+        post(1)
+    print(f"queries of one registration: {len(queries)}")
+    for query in queries.captured_queries:
+        print(f"  {query['sql'][:160]}")
+    print("response cookies:", sorted(client.cookies.keys()))
+
+    times = []
+    profile = cProfile.Profile()
+    for number in range(2, 2 + args.requests):
+        started = time.perf_counter()
+        profile.enable()
+        post(number)
+        profile.disable()
+        times.append(time.perf_counter() - started)
+    print(f"{args.requests} registrations: median {statistics.median(times) * 1000:.2f} ms")
+    pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()

@@ -227,6 +227,8 @@ def queue_cancellation_email(
         Kind.CANCELLED,
         _("Your registration is cancelled: %(title)s")
         % {"title": single_line(registration.event.title)},
+        # Whoever is given a place again (at the door) can cancel again, and be told again.
+        key=f"{Kind.CANCELLED}:{registration.pk}:{uuid.uuid4().hex}",
         ics=_invitation(registration, cancel=True) if had_place else "",
     )
 

@@ -80,8 +80,9 @@ def give_place_at_door(
     registration.hold_expires_at = None
     registration.checked_in_at = now
     registration.save()
-    queued = emails.queue_promotion_email if was_waiting else emails.queue_registration_email
-    tasks.enqueue_delivery(queued(registration))
+    # "A place is now yours", whether they waited or had cancelled: a confirmation was
+    # emailed to them when they registered, and each email of a kind is stored once.
+    tasks.enqueue_delivery(emails.queue_promotion_email(registration))
     return registration
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations import services
 from registrations.models import OutboundEmail, Registration
 from tests.factories import MembershipFactory, RegistrationFactory
 from tests.registrations.test_checkin import checkin_url, entry_url
@@ -128,3 +129,16 @@ def test_event_pages_offer_a_viewer_no_new_page_that_refuses(client, event):
     for name in ("copy", "add_registration", "checkin", "message"):
         assert reverse(f"admin:events_event_{name}", args=[event.pk]) not in change
     assert reverse("admin:registrations_registration_cancel", args=[registration.pk]) not in entry
+
+
+def test_give_a_place_at_the_door_to_someone_who_registered_then_cancelled(event):
+    # Their confirmation and their cancellation were emailed already: the door writes to them
+    # again, and they may cancel (and be told) once more.
+    registration = services.register(event=event, name="Bea", email="bea@example.org")
+    services.cancel(registration=registration)
+
+    services.give_place_at_door(registration=registration)
+    services.cancel(registration=registration)
+
+    kinds = OutboundEmail.objects.order_by("pk").values_list("kind", flat=True)
+    assert list(kinds) == ["confirmation", "cancelled", "promoted", "cancelled"]

@@ -4,6 +4,7 @@ Random sequences of everything that changes who holds a place run against one ev
 and after every step the kept counts are compared with ``counts()``.
 """
 
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -79,13 +80,16 @@ def take_step(event, step: str, number: int) -> None:
                 allow_over_capacity=number % 2 == 0,
             )
         elif step == "place_at_door" and (
-            # Only the waiting: giving a place at the door to someone who cancelled after
-            # their confirmation email stores that email again (a defect of its own).
-            registration := chosen(registrations.waitlisted(), number)
-        ):
-            services.give_place_at_door(
-                registration=registration, allow_over_capacity=number % 2 == 0
+            # Someone waiting, or who cancelled, whose details are still there.
+            registration := chosen(
+                registrations.exclude(status="confirmed").filter(anonymised_at__isnull=True),
+                number,
             )
+        ):
+            with contextlib.suppress(services.RegistrationRefused):
+                services.give_place_at_door(
+                    registration=registration, allow_over_capacity=number % 2 == 0
+                )
         elif step == "delete" and (registration := chosen(registrations, number)):
             services.delete(registration=registration)
         elif step == "capacity":

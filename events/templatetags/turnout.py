@@ -3,6 +3,8 @@ import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
+from events import times
+
 register = template.Library()
 
 ALLOWED_TAGS = {
@@ -26,3 +28,21 @@ def markdown(text: str) -> str:
             link_rel="noopener noreferrer nofollow",
         )
     )
+
+
+@register.filter
+def zone_label(moment, zone: str) -> str:
+    """``moment`` in ``zone`` as "Spanish time (CEST)": never an IANA ID alone."""
+    return times.zone_label(moment, zone)
+
+
+@register.filter
+def event_time(event) -> str:
+    """When ``event`` happens, in its own timezone, in words."""
+    return times.event_time(event)
+
+
+@register.filter
+def zone_name(zone: str) -> str:
+    """ "Europe/Madrid" as "Spanish time"."""
+    return times.zone_name(zone)

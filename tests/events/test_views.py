@@ -65,7 +65,7 @@ def test_event_page_shows_time_in_event_timezone(client):
         '<time datetime="2030-10-06T10:00:00+02:00">Sunday 6 October 2030, 10:00</time>–'
         '<time datetime="2030-10-06T12:30:00+02:00">12:30</time>'
     ) in html
-    assert "(Europe/Madrid, CEST)" in html
+    assert "Spanish time (CEST)" in html
 
 
 def test_event_page_shows_venue_map_and_organisers(client, event):

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 from django.views.generic import DetailView, TemplateView, View
 
+from config.branding import readable_text_on
+
 from . import calendar
 from .models import Event, Topic
 
@@ -117,3 +119,26 @@ def event_ics(request, slug):
 @require_GET
 def events_ics(request):
     return _calendar_response(calendar.feed(Event.objects.published().upcoming()), "events.ics")
+
+
+@require_GET
+def brand_css(request):
+    """The organisation's colour as a style sheet: the Content-Security-Policy allows no inline
+    style, and the colour, checked as #rrggbb when the settings load, can write nothing else."""
+    brand = settings.ORGANISATION_COLOUR
+    if not brand:
+        return HttpResponse("", content_type="text/css; charset=utf-8")
+    text = readable_text_on(brand)
+    css = (
+        f":root {{ --brand: {brand}; --brand-text: {text}; }}\n"
+        ".site-header { border-top: 0.5rem solid var(--brand); }\n"
+        ".btn-primary { --bs-btn-bg: var(--brand); --bs-btn-border-color: var(--brand); "
+        "--bs-btn-color: var(--brand-text); --bs-btn-hover-bg: var(--brand); "
+        "--bs-btn-hover-border-color: var(--brand); --bs-btn-hover-color: var(--brand-text); "
+        "--bs-btn-active-bg: var(--brand); --bs-btn-active-border-color: var(--brand); "
+        "--bs-btn-active-color: var(--brand-text); }\n"
+        ".btn-primary:hover { filter: brightness(0.9); }\n"
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

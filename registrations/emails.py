@@ -379,6 +379,7 @@ def queue_personal_links(*, request_id: int) -> OutboundEmail | None:
             "links": links,
             "site_url": settings.SITE_URL,
             "organisation_name": settings.ORGANISATION_NAME,
+            "organisation_website": settings.ORGANISATION_WEBSITE,
         },
     )
     email.listed_registrations.set(registrations)

@@ -260,7 +260,7 @@ def test_text_version_derived_from_the_html_whole(vitoria, run_worker, mailoutbo
         f"https://events.example.org/registration/{registration.token}/\n"
         "\n"
         "-- \n"
-        "Open Knowledge\n"
+        "Connected by Data\n"
         "Questions? Write to events@example.org.\n"
     )
 

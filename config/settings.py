@@ -334,6 +334,8 @@ ORGANISATION_WEBSITE = branding.web_address(
 ORGANISATION_FAVICON_URL = branding.web_address(
     "ORGANISATION_FAVICON_URL", os.environ.get("ORGANISATION_FAVICON_URL", "")
 )
+# The currency search engines are told the (free) places are priced in.
+OFFER_CURRENCY = os.environ.get("OFFER_CURRENCY", "EUR")
 ORGANISATION_COLOUR = branding.colour(
     "ORGANISATION_COLOUR", os.environ.get("ORGANISATION_COLOUR", "")
 )

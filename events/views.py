@@ -16,7 +16,7 @@ from django.views.generic import DetailView, TemplateView, View
 
 from config.branding import readable_text_on
 
-from . import calendar
+from . import calendar, structured_data
 from .models import Event, Topic
 
 
@@ -58,7 +58,25 @@ class EventDetailView(DetailView):
     http_method_names = ["get"]
 
     def get_queryset(self):
-        return Event.objects.visible_to(self.request.user).select_related("organiser")
+        return (
+            Event.objects.visible_to(self.request.user)
+            .select_related("organiser")
+            .prefetch_related("co_organisers")
+        )
+
+    def get_availability(self) -> dict | None:
+        """What the page says about places: nothing here, where events know of none."""
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        availability = self.get_availability()
+        if availability is not None:
+            context["availability"] = availability
+        context["structured_data"] = structured_data.event_data(
+            self.object, registration_state=availability["state"] if availability else ""
+        )
+        return context
 
     def dispatch(self, request, *args, **kwargs):
         seconds = settings.EVENT_PAGE_CACHE_SECONDS

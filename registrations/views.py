@@ -62,11 +62,8 @@ class EventListView(event_views.EventListView):
 
 
 class EventDetailView(event_views.EventDetailView):
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "availability": registration_summary(self.object),
-        }
+    def get_availability(self) -> dict:
+        return registration_summary(self.object)
 
 
 class EventStatusView(event_views.EventStatusView):

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, TemplateView, View
 
 from config.branding import readable_text_on
 
-from . import calendar, structured_data
+from . import calendar, calendar_links, structured_data
 from .models import Event, Topic
 
 
@@ -46,6 +46,7 @@ class EventListView(TemplateView):
             "topics": topics,
             "topic_slug": topic_slug,
             "active_topic": active_topic,
+            "subscribe_url": calendar_links.subscription_url(),
         }
 
 

@@ -11,19 +11,18 @@ written in only when the email is sent (``OutboundEmail.bodies_to_send``).
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from email.utils import parseaddr
 
-import icalendar
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from events import calendar
+from events import calendar, calendar_links
 from events.models import Event
 
-from . import plain_text
+from . import invitations, plain_text
+from .invitations import single_line
 from .models import LinkRequest, OrganiserMessage, OutboundEmail, Registration
 
 Kind = OutboundEmail.Kind
@@ -40,36 +39,8 @@ TIME_AND_PLACE_FIELDS = {
 }
 
 
-def single_line(value: str) -> str:
-    """Text fit for an email header: line breaks could start a header of their own."""
-    return " ".join(str(value).split())
-
-
 def _local_start(event: Event) -> str:
     return formats.date_format(event.local_starts_at, "j F Y")
-
-
-def _invitation(registration: Registration, *, cancel: bool = False) -> str:
-    """The attendee's own calendar entry: the same UID for their registration, always."""
-    event = registration.event
-    seq = calendar.sequence(event) + (1 if cancel else 0)
-    vevent = calendar.calendar_event(
-        event, uid=f"{registration.calendar_uid}@{calendar.site_domain()}", seq=seq
-    )
-    organiser_email = event.organiser.contact_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    organiser = icalendar.vCalAddress(f"mailto:{organiser_email}")
-    organiser.params["cn"] = single_line(event.organiser.name)
-    vevent.add("organizer", organiser)
-    attendee = icalendar.vCalAddress(f"mailto:{registration.email}")
-    attendee.params["cn"] = single_line(registration.name)
-    attendee.params["role"] = "REQ-PARTICIPANT"
-    attendee.params["partstat"] = "DECLINED" if cancel else "ACCEPTED"
-    attendee.params["rsvp"] = "FALSE"
-    vevent.add("attendee", attendee)
-    if cancel:
-        vevent["status"] = "CANCELLED"
-    method = "CANCEL" if cancel else "REQUEST"
-    return calendar.calendar([vevent], method=method).decode()
 
 
 def _context(event: Event, registration: Registration | None = None, **extra) -> dict:
@@ -82,6 +53,8 @@ def _context(event: Event, registration: Registration | None = None, **extra) ->
         "event_url": calendar.absolute_url(event.get_absolute_url()),
         "site_url": settings.SITE_URL,
         "organisation_name": settings.ORGANISATION_NAME,
+        "organisation_website": settings.ORGANISATION_WEBSITE,
+        "calendar_links": calendar_links.links(event),
         **extra,
     }
 
@@ -187,7 +160,7 @@ def compose(email: OutboundEmail) -> None:
     context = _context(registration.event, registration)
     email.body_text, email.body_html = render(email.kind, context)
     if email.kind == Kind.CONFIRMATION:
-        email.calendar = _invitation(registration)
+        email.calendar = invitations.invitation(registration)
     email.compose_later = False
     email.save(update_fields=["body_text", "body_html", "calendar", "compose_later"])
 
@@ -211,7 +184,7 @@ def queue_promotion_email(registration: Registration) -> OutboundEmail:
         _("A place is now yours: %(title)s") % {"title": single_line(registration.event.title)},
         # Whoever is moved back to the waiting list can be promoted again, and told again.
         key=f"{Kind.PROMOTED}:{registration.pk}:{uuid.uuid4().hex}",
-        ics=_invitation(registration),
+        ics=invitations.invitation(registration),
     )
 
 
@@ -224,7 +197,7 @@ def queue_cancellation_email(
         Kind.CANCELLED,
         _("Your registration is cancelled: %(title)s")
         % {"title": single_line(registration.event.title)},
-        ics=_invitation(registration, cancel=True) if had_place else "",
+        ics=invitations.invitation(registration, cancel=True) if had_place else "",
     )
 
 
@@ -248,7 +221,7 @@ def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> lis
         registration.event = event
         ics = ""
         if registration.status == Status.CONFIRMED:
-            ics = _invitation(registration, cancel=kind == Kind.EVENT_CANCELLED)
+            ics = invitations.invitation(registration, cancel=kind == Kind.EVENT_CANCELLED)
         stored.append(
             _to_attendee(
                 registration,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from config.network import client_address as _client_address
 from events import views as event_views
 from events.models import Event
 
-from . import services
+from . import invitations, services
 from .availability import registration_summary, summaries
 from .forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm, RegistrationForm
 from .models import Registration
@@ -279,6 +279,22 @@ def manage(request, token):
         },
         status=400 if form.errors else 200,
     )
+
+
+@personal_page
+@require_GET
+def personal_calendar(request, token):
+    """The attendee's own calendar entry, with the UID of the invitation they were emailed:
+    a calendar that has one updates it instead of showing the event twice."""
+    registration = get_registration(token)
+    if registration.status != Registration.Status.CONFIRMED or registration.is_on_hold:
+        raise Http404("No place to add to a calendar")
+    response = HttpResponse(
+        invitations.invitation(registration, method="PUBLISH"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
+    return response
 
 
 @personal_page

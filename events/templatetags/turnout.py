@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from events import times
+from events import calendar_links, times
 
 register = template.Library()
 
@@ -66,3 +66,9 @@ def ld_json(data: dict) -> str:
         '<script type="application/ld+json">{}</script>',
         mark_safe(text.translate(JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
     )
+
+
+@register.inclusion_tag("includes/add_to_calendar.html")
+def add_to_calendar(event, ics_url: str, ics_label: str = ""):
+    """Google, Outlook and an .ics file: whichever calendar the visitor uses."""
+    return {"links": calendar_links.links(event), "ics_url": ics_url, "ics_label": ics_label}

@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
+from events import calendar_links
 from registrations import emails, services, tasks
 from registrations.models import OutboundEmail, Registration
 from tests.factories import EventFactory, RegistrationFactory
@@ -241,12 +242,17 @@ def test_text_version_derived_from_the_html_whole(vitoria, run_worker, mailoutbo
     registration = register(vitoria)
 
     run_worker()
+    links = calendar_links.links(vitoria)
 
     assert mailoutbox[0].body == (
         "Hello Ada Lovelace,\n"
         "\n"
         "Your place at AI procurement & public participation is confirmed. The calendar "
         "invitation attached (invite.ics) adds the event to your calendar.\n"
+        "\n"
+        "Add to calendar: open the attached invite.ics, or add it on the web: "
+        f"Google Calendar: {links['google']} · Outlook.com: {links['outlook']} · "
+        f"Outlook (work or school): {links['office365']}\n"
         "\n"
         "AI procurement & public participation\n"
         "When: Wednesday 6 October 2027, 10:00–12:30 Spanish time (CEST)\n"

@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.mime.image import MIMEImage
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from . import emails
+from . import checkin_code, emails
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,12 @@ def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
     if email.calendar:
         method = "CANCEL" if "METHOD:CANCEL" in email.calendar else "REQUEST"
         message.attach("invite.ics", email.calendar, f"text/calendar; method={method}")
+    if "cid:checkin-code" in body_html and email.registration_id:
+        # The door's QR code, shown in the HTML by its Content-ID and attached for the rest.
+        image = MIMEImage(checkin_code.png(email.registration), "png")
+        image.add_header("Content-ID", "<checkin-code>")
+        image.add_header("Content-Disposition", "inline", filename="checkin-code.png")
+        message.attach(image)
     return message
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from events import calendar, calendar_links
 from events.models import Event
 
-from . import invitations, plain_text
+from . import checkin_code, invitations, plain_text
 from .invitations import single_line
 from .models import LinkRequest, OrganiserMessage, OutboundEmail, Registration
 
@@ -39,12 +39,29 @@ TIME_AND_PLACE_FIELDS = {
 }
 
 
-def _local_start(event: Event) -> str:
-    return formats.date_format(event.local_starts_at, "j F Y")
+def _reminder_subject(event: Event) -> str:
+    """ "Reminder: <title>, Wednesday 6 October, 10:00, <venue>": when and where at a glance."""
+    when = formats.date_format(event.local_starts_at, "l j F, H:i")
+    if event.venue_name:
+        return _("Reminder: %(title)s, %(when)s, %(place)s") % {
+            "title": single_line(event.title),
+            "when": when,
+            "place": single_line(event.venue_name),
+        }
+    return _("Reminder: %(title)s, %(when)s") % {"title": single_line(event.title), "when": when}
 
 
 def _context(event: Event, registration: Registration | None = None, **extra) -> dict:
+    # Cancelling is offered to who has something to cancel, at an event still to come.
+    can_cancel = bool(
+        registration
+        and registration.is_active
+        and event.status == Event.Status.PUBLISHED
+        and not event.is_past()
+    )
     return {
+        "can_cancel": can_cancel,
+        "checkin_code": bool(registration and checkin_code.has_code(registration)),
         "event": event,
         "attendee": registration,
         "personal_link": registration.personal_link_placeholder if registration else "",
@@ -157,7 +174,13 @@ def _registration_email_kind(registration: Registration) -> dict[str, str]:
 def compose(email: OutboundEmail) -> None:
     """Write the text of an email stored to be written later (``queue_registration_email``)."""
     registration = email.registration
-    context = _context(registration.event, registration)
+    extra = {}
+    if email.kind == Kind.CONFIRMATION:
+        # Echoed so the attendee sees what the organisers were told.
+        extra["answers"] = list(registration.answers.all())
+    if email.kind == Kind.WAITLISTED:
+        extra["waitlist_position"] = registration.waitlist_position()
+    context = _context(registration.event, registration, **extra)
     email.body_text, email.body_html = render(email.kind, context)
     if email.kind == Kind.CONFIRMATION:
         email.calendar = invitations.invitation(registration)
@@ -252,14 +275,12 @@ def queue_reminders(
     """
     stored = []
     for registration in reminder_due(now):
-        title = single_line(registration.event.title)
         try:
             with transaction.atomic():
                 email = _to_attendee(
                     registration,
                     Kind.REMINDER,
-                    _("Reminder: %(title)s on %(date)s")
-                    % {"title": title, "date": _local_start(registration.event)},
+                    _reminder_subject(registration.event),
                 )
                 if then is not None:
                     then(email)

@@ -2,17 +2,13 @@ import hashlib
 import re
 from functools import wraps
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,7 +16,7 @@ from config.network import client_address as _client_address
 from events import views as event_views
 from events.models import Event
 
-from . import invitations, services
+from . import checkin_code, invitations, services
 from .availability import registration_summary, summaries
 from .forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm, RegistrationForm
 from .models import Registration
@@ -206,32 +202,6 @@ def get_registration(token: str) -> Registration:
     )
 
 
-def _waitlist_position(registration: Registration) -> int | None:
-    if registration.status != Registration.Status.WAITLISTED:
-        return None
-    created_at = registration.created_at
-    return (
-        Registration.objects.waitlisted()
-        .filter(event_id=registration.event_id)
-        .filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lte=registration.pk))
-        .count()
-    )
-
-
-def _checkin_qr(request, registration: Registration) -> str:
-    """An inline SVG QR code that opens this attendee's check-in entry for an organiser."""
-    if (
-        registration.status != Registration.Status.CONFIRMED
-        or registration.event.status == Event.Status.CANCELLED
-    ):
-        return ""
-    url = request.build_absolute_uri(
-        reverse("admin:events_event_checkin_entry", args=[registration.event_id, registration.pk])
-    )
-    svg = segno.make(url, error="m").svg_inline(scale=5, border=2, title=_("Check-in code"))
-    return mark_safe(svg)  # noqa: S308 - segno builds the SVG from our own URL
-
-
 @personal_page
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
@@ -273,8 +243,8 @@ def manage(request, token):
             "attendee": registration,
             "event": registration.event,
             "form": form,
-            "waitlist_position": _waitlist_position(registration),
-            "checkin_qr": _checkin_qr(request, registration),
+            "waitlist_position": registration.waitlist_position(),
+            "checkin_qr": checkin_code.svg(registration),
             "availability": registration_summary(registration.event),
         },
         status=400 if form.errors else 200,

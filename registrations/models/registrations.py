@@ -282,3 +282,12 @@ class Registration(models.Model):
     def is_on_hold(self) -> bool:
         """Waiting for the attendee to confirm their email address."""
         return self.hold_expires_at is not None
+
+    def waitlist_position(self) -> int | None:
+        """Where this registration stands on the waiting list (1 is next), or None off it."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        ahead = Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lte=self.pk)
+        return (
+            Registration.objects.waitlisted().filter(event_id=self.event_id).filter(ahead).count()
+        )

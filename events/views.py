@@ -74,6 +74,7 @@ class EventDetailView(DetailView):
         availability = self.get_availability()
         if availability is not None:
             context["availability"] = availability
+        context["has_ended"] = self.object.is_past()
         context["structured_data"] = structured_data.event_data(
             self.object, registration_state=availability["state"] if availability else ""
         )

@@ -244,6 +244,7 @@ def manage(request, token):
             "event": registration.event,
             "form": form,
             "waitlist_position": registration.waitlist_position(),
+            "event_has_ended": registration.event.is_past(),
             "checkin_qr": checkin_code.svg(registration),
             "availability": registration_summary(registration.event),
         },
@@ -271,7 +272,8 @@ def personal_calendar(request, token):
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     registration = get_registration(token)
-    if not registration.is_active:
+    if not registration.is_active or registration.event.is_past():
+        # Nothing to cancel: the personal page says why.
         return redirect(registration.personal_path)
     if request.method == "POST":
         services.cancel(registration=registration, reason=_("Cancelled by the attendee"))

@@ -72,3 +72,9 @@ def ld_json(data: dict) -> str:
 def add_to_calendar(event, ics_url: str, ics_label: str = ""):
     """Google, Outlook and an .ics file: whichever calendar the visitor uses."""
     return {"links": calendar_links.links(event), "ics_url": ics_url, "ics_label": ics_label}
+
+
+@register.inclusion_tag("includes/add_reminder.html")
+def add_reminder(event):
+    """Calendar links that remind the visitor when registration opens."""
+    return {"links": calendar_links.reminder(event)}

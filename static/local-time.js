@@ -6,7 +6,7 @@
   var visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   var language = document.documentElement.lang || undefined;
   function written(date, zone, withDate, withZone) {
-    var options = { hour: "2-digit", minute: "2-digit", timeZone: zone };
+    var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone };
     if (withZone) options.timeZoneName = "short";
     if (withDate) {
       options.weekday = "long";

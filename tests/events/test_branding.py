@@ -94,6 +94,8 @@ def test_brand_css_empty_without_a_colour(client, settings):
     assert client.get("/brand.css").content == b""
 
 
+# The worker runs as in production, committing as it goes.
+@pytest.mark.django_db(transaction=True)
 def test_email_from_and_signed_by_the_organising_organisation(settings, run_worker, mailoutbox):
     settings.DEFAULT_FROM_EMAIL = "Turnout <events@example.org>"
     organiser = OrganiserFactory(name="Open Data Institute", website="https://odi.example/")

@@ -30,13 +30,9 @@ Status = Registration.Status
 
 # The fields of an event whose change attendees are told about.
 TIME_AND_PLACE_FIELDS = {
-    "starts_at",
-    "ends_at",
-    "timezone",
-    "venue_name",
-    "venue_address",
-    "map_url",
-}
+    "starts_at", "ends_at", "timezone", "venue_name", "venue_address", "map_url",
+    "attendance_mode", "join_url",
+}  # fmt: skip
 
 
 def _reminder_subject(event: Event) -> str:
@@ -67,6 +63,8 @@ def _context(event: Event, registration: Registration | None = None, **extra) ->
         "personal_link": registration.personal_link_placeholder if registration else "",
         # For a place held until the address is confirmed: the link that confirms it.
         "confirm_link": registration.confirm_link_placeholder if registration else "",
+        # Only for who may join the call now (``Registration.join_url``).
+        "join_url": registration.join_url if registration else "",
         "event_url": calendar.absolute_url(event.get_absolute_url()),
         "site_url": settings.SITE_URL,
         "organisation_name": settings.ORGANISATION_NAME,

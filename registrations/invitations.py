@@ -25,7 +25,10 @@ def invitation(registration: Registration, *, cancel: bool = False, method: str 
     event = registration.event
     seq = calendar.sequence(event) + (1 if cancel else 0)
     vevent = calendar.calendar_event(
-        event, uid=f"{registration.calendar_uid}@{calendar.site_domain()}", seq=seq
+        event,
+        uid=f"{registration.calendar_uid}@{calendar.site_domain()}",
+        seq=seq,
+        join_url="" if cancel else registration.join_url,
     )
     organiser_email = event.organiser.contact_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     organiser = icalendar.vCalAddress(f"mailto:{organiser_email}")

@@ -24,9 +24,9 @@ AVAILABILITY = {
 
 # Attendance modes (``Event.attendance_mode``) → schema.org EventAttendanceModeEnumeration.
 ATTENDANCE_MODES = {
-    "in_person": "OfflineEventAttendanceMode",
-    "online": "OnlineEventAttendanceMode",
-    "hybrid": "MixedEventAttendanceMode",
+    Event.AttendanceMode.IN_PERSON: "OfflineEventAttendanceMode",
+    Event.AttendanceMode.ONLINE: "OnlineEventAttendanceMode",
+    Event.AttendanceMode.HYBRID: "MixedEventAttendanceMode",
 }
 
 
@@ -39,13 +39,13 @@ def _organisation(organiser: Organiser) -> dict:
 
 def _locations(event: Event, mode: str, url: str) -> list[dict]:
     locations = []
-    if mode != "online":
+    if mode != Event.AttendanceMode.ONLINE:
         place = {"@type": "Place", "name": event.venue_name or event.title}
         address = " ".join(event.venue_address.split())
         if address:
             place["address"] = {"@type": "PostalAddress", "streetAddress": address}
         locations.append(place)
-    if mode != "in_person":
+    if mode != Event.AttendanceMode.IN_PERSON:
         # The event's own page, never its join link.
         locations.append({"@type": "VirtualLocation", "url": url})
     return locations
@@ -55,8 +55,7 @@ def event_data(event: Event, *, registration_state: str = "") -> dict:
     """The schema.org ``Event`` of ``event``; with ``registration_state`` (what registrations
     says of its places), a free offer whose availability says whether places are left."""
     url = calendar.absolute_url(event.get_absolute_url())
-    # Events before attendance modes existed were all in person.
-    mode = getattr(event, "attendance_mode", "") or "in_person"
+    mode = event.attendance_mode
     cancelled = event.status == Event.Status.CANCELLED
     data = {
         "@context": "https://schema.org",
@@ -65,7 +64,7 @@ def event_data(event: Event, *, registration_state: str = "") -> dict:
         "startDate": event.local_starts_at.isoformat(),
         "endDate": event.local_ends_at.isoformat(),
         "eventStatus": SCHEMA + ("EventCancelled" if cancelled else "EventScheduled"),
-        "eventAttendanceMode": SCHEMA + ATTENDANCE_MODES.get(mode, ATTENDANCE_MODES["in_person"]),
+        "eventAttendanceMode": SCHEMA + ATTENDANCE_MODES[mode],
         "location": _locations(event, mode, url),
         "organizer": [_organisation(event.organiser)]
         + [_organisation(partner) for partner in event.co_organisers.all()],

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config import branding
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -324,6 +326,25 @@ EVENT_PAGE_CACHE_SECONDS = int(os.environ.get("EVENT_PAGE_CACHE_SECONDS", "5"))
 # Which privacy notice an attendee agreed to is stored with their registration.
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11-28")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Turnout")
+# The organisation's brand on every public page: its logo, website, favicon and colour
+# (#rrggbb, served as a small style sheet, /brand.css, so the CSP still allows no inline style).
+ORGANISATION_LOGO_URL = branding.web_address(
+    "ORGANISATION_LOGO_URL", os.environ.get("ORGANISATION_LOGO_URL", "")
+)
+ORGANISATION_WEBSITE = branding.web_address(
+    "ORGANISATION_WEBSITE", os.environ.get("ORGANISATION_WEBSITE", "")
+)
+ORGANISATION_FAVICON_URL = branding.web_address(
+    "ORGANISATION_FAVICON_URL", os.environ.get("ORGANISATION_FAVICON_URL", "")
+)
+# The currency search engines are told the (free) places are priced in.
+OFFER_CURRENCY = os.environ.get("OFFER_CURRENCY", "EUR")
+ORGANISATION_COLOUR = branding.colour(
+    "ORGANISATION_COLOUR", os.environ.get("ORGANISATION_COLOUR", "")
+)
+for _image in (ORGANISATION_LOGO_URL, ORGANISATION_FAVICON_URL):
+    if _image and branding.origin(_image) not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(branding.origin(_image))
 # The name authenticator apps show beside an organiser's two-factor code.
 OTP_TOTP_ISSUER = ORGANISATION_NAME
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")

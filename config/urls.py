@@ -34,6 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", event_views.healthz, name="healthz"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path("brand.css", event_views.brand_css, name="brand_css"),
     path("events.ics", event_views.events_ics, name="events_ics"),
     path("events.json", registration_views.CalendarJsonView.as_view(), name="events_json"),
     path("events/", include(EVENT_PAGES)),

@@ -9,6 +9,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import times
 from .models import Event
 
 FEED_SIZE = 50
@@ -32,7 +33,8 @@ class UpcomingEventsFeed(Feed):
         """HTML, as feed readers take it: the organisers' text in it is escaped."""
         when = formats.date_format(event.local_starts_at, "l j F Y, H:i")
         where = f" · {event.venue_name}" if event.venue_name else ""
-        lines = [f"{when} ({event.timezone}){where}", event.summary]
+        zone = times.zone_label(event.starts_at, event.timezone)
+        lines = [f"{when} {zone}{where}", event.summary]
         return format_html_join("", "<p>{}</p>", ((line,) for line in lines if line))
 
     def item_pubdate(self, event):

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 from django.views.generic import DetailView, TemplateView, View
 
-from . import calendar
+from config.branding import readable_text_on
+
+from . import calendar, calendar_links, structured_data
 from .models import Event, Topic
 
 
@@ -47,6 +49,7 @@ class EventListView(TemplateView):
             "topics": topics,
             "topic_slug": topic_slug,
             "active_topic": active_topic,
+            "subscribe_url": calendar_links.subscription_url(),
         }
 
 
@@ -59,7 +62,26 @@ class EventDetailView(DetailView):
     http_method_names = ["get"]
 
     def get_queryset(self):
-        return Event.objects.visible_to(self.request.user).select_related("organiser")
+        return (
+            Event.objects.visible_to(self.request.user)
+            .select_related("organiser")
+            .prefetch_related("co_organisers")
+        )
+
+    def get_availability(self) -> dict | None:
+        """What the page says about places: nothing here, where events know of none."""
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        availability = self.get_availability()
+        if availability is not None:
+            context["availability"] = availability
+        context["has_ended"] = self.object.is_past()
+        context["structured_data"] = structured_data.event_data(
+            self.object, registration_state=availability["state"] if availability else ""
+        )
+        return context
 
     def dispatch(self, request, *args, **kwargs):
         seconds = settings.EVENT_PAGE_CACHE_SECONDS
@@ -195,3 +217,26 @@ def event_ics(request, slug):
 @require_GET
 def events_ics(request):
     return _calendar_response(calendar.feed(Event.objects.published().upcoming()), "events.ics")
+
+
+@require_GET
+def brand_css(request):
+    """The organisation's colour as a style sheet: the Content-Security-Policy allows no inline
+    style, and the colour, checked as #rrggbb when the settings load, can write nothing else."""
+    brand = settings.ORGANISATION_COLOUR
+    if not brand:
+        return HttpResponse("", content_type="text/css; charset=utf-8")
+    text = readable_text_on(brand)
+    css = (
+        f":root {{ --brand: {brand}; --brand-text: {text}; }}\n"
+        ".site-header { border-top: 0.5rem solid var(--brand); }\n"
+        ".btn-primary { --bs-btn-bg: var(--brand); --bs-btn-border-color: var(--brand); "
+        "--bs-btn-color: var(--brand-text); --bs-btn-hover-bg: var(--brand); "
+        "--bs-btn-hover-border-color: var(--brand); --bs-btn-hover-color: var(--brand-text); "
+        "--bs-btn-active-bg: var(--brand); --bs-btn-active-border-color: var(--brand); "
+        "--bs-btn-active-color: var(--brand-text); }\n"
+        ".btn-primary:hover { filter: brightness(0.9); }\n"
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -12,7 +12,8 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from email.utils import formataddr
+from email.mime.image import MIMEImage
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from . import emails
+from . import checkin_code, emails
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,17 @@ def claim(email_id: int, now: datetime) -> OutboundEmail | None:
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .update(claimed_until=now + SEND_LEASE, attempts=F("attempts") + 1)
     )
-    return OutboundEmail.objects.get(pk=email_id) if claimed else None
+    if not claimed:
+        return None
+    return OutboundEmail.objects.select_related("event__organiser").get(pk=email_id)
+
+
+def sender(email: OutboundEmail) -> str:
+    """The organising organisation's name with the site's sending address: attendees see who
+    writes to them, and replies go to the organisers (Reply-To)."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    name = email.event.organiser.name if email.event_id else settings.ORGANISATION_NAME
+    return formataddr((emails.single_line(name), address))
 
 
 def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
@@ -53,7 +64,7 @@ def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(email),
         to=[formataddr((email.recipient_name, email.recipient))],
         reply_to=[email.reply_to] if email.reply_to else None,
         # The same Message-ID on every attempt: a copy that got through twice is one message.
@@ -63,6 +74,12 @@ def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
     if email.calendar:
         method = "CANCEL" if "METHOD:CANCEL" in email.calendar else "REQUEST"
         message.attach("invite.ics", email.calendar, f"text/calendar; method={method}")
+    if "cid:checkin-code" in body_html and email.registration_id:
+        # The door's QR code, shown in the HTML by its Content-ID and attached for the rest.
+        image = MIMEImage(checkin_code.png(email.registration), "png")
+        image.add_header("Content-ID", "<checkin-code>")
+        image.add_header("Content-Disposition", "inline", filename="checkin-code.png")
+        message.attach(image)
     return message
 
 

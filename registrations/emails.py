@@ -11,19 +11,18 @@ written in only when the email is sent (``OutboundEmail.bodies_to_send``).
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from email.utils import parseaddr
 
-import icalendar
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from events import calendar
+from events import calendar, calendar_links
 from events.models import Event
 
-from . import plain_text
+from . import checkin_code, invitations, plain_text
+from .invitations import single_line
 from .models import LinkRequest, OrganiserMessage, OutboundEmail, Registration
 
 Kind = OutboundEmail.Kind
@@ -32,43 +31,29 @@ Status = Registration.Status
 CHANGE_KINDS = (Kind.EVENT_CHANGED, Kind.EVENT_CANCELLED)
 
 
-def single_line(value: str) -> str:
-    """Text fit for an email header: line breaks could start a header of their own."""
-    return " ".join(str(value).split())
-
-
-def _local_start(event: Event) -> str:
-    return formats.date_format(event.local_starts_at, "j F Y")
-
-
-def _invitation(registration: Registration, *, cancel: bool = False) -> str:
-    """The attendee's own calendar entry: the same UID for their registration, always."""
-    event = registration.event
-    seq = calendar.sequence(event) + (1 if cancel else 0)
-    vevent = calendar.calendar_event(
-        event,
-        uid=f"{registration.calendar_uid}@{calendar.site_domain()}",
-        seq=seq,
-        join_url="" if cancel else registration.join_url,
-    )
-    organiser_email = event.organiser.contact_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    organiser = icalendar.vCalAddress(f"mailto:{organiser_email}")
-    organiser.params["cn"] = single_line(event.organiser.name)
-    vevent.add("organizer", organiser)
-    attendee = icalendar.vCalAddress(f"mailto:{registration.email}")
-    attendee.params["cn"] = single_line(registration.name)
-    attendee.params["role"] = "REQ-PARTICIPANT"
-    attendee.params["partstat"] = "DECLINED" if cancel else "ACCEPTED"
-    attendee.params["rsvp"] = "FALSE"
-    vevent.add("attendee", attendee)
-    if cancel:
-        vevent["status"] = "CANCELLED"
-    method = "CANCEL" if cancel else "REQUEST"
-    return calendar.calendar([vevent], method=method).decode()
+def _reminder_subject(event: Event) -> str:
+    """ "Reminder: <title>, Wednesday 6 October, 10:00, <venue>": when and where at a glance."""
+    when = formats.date_format(event.local_starts_at, "l j F, H:i")
+    if event.venue_name:
+        return _("Reminder: %(title)s, %(when)s, %(place)s") % {
+            "title": single_line(event.title),
+            "when": when,
+            "place": single_line(event.venue_name),
+        }
+    return _("Reminder: %(title)s, %(when)s") % {"title": single_line(event.title), "when": when}
 
 
 def _context(event: Event, registration: Registration | None = None, **extra) -> dict:
+    # Cancelling is offered to who has something to cancel, at an event still to come.
+    can_cancel = bool(
+        registration
+        and registration.is_active
+        and event.status == Event.Status.PUBLISHED
+        and not event.is_past()
+    )
     return {
+        "can_cancel": can_cancel,
+        "checkin_code": bool(registration and checkin_code.has_code(registration)),
         "event": event,
         "attendee": registration,
         "personal_link": registration.personal_link_placeholder if registration else "",
@@ -79,6 +64,8 @@ def _context(event: Event, registration: Registration | None = None, **extra) ->
         "event_url": calendar.absolute_url(event.get_absolute_url()),
         "site_url": settings.SITE_URL,
         "organisation_name": settings.ORGANISATION_NAME,
+        "organisation_website": settings.ORGANISATION_WEBSITE,
+        "calendar_links": calendar_links.links(event),
         **extra,
     }
 
@@ -182,15 +169,23 @@ def compose(email: OutboundEmail) -> None:
     """Write the text of an email stored to be written later (``queue_registration_email``,
     ``queue_event_change_emails``)."""
     registration = email.registration
+    extra = {}
+    if email.kind == Kind.CONFIRMATION:
+        # Echoed so the attendee sees what the organisers were told.
+        extra["answers"] = list(registration.answers.all())
+    if email.kind == Kind.WAITLISTED:
+        extra["waitlist_position"] = registration.waitlist_position()
     if email.kind in CHANGE_KINDS:
         context = change_context(registration.event, registration, email.details)
     else:
-        context = _context(registration.event, registration)
+        context = _context(registration.event, registration, **extra)
     email.body_text, email.body_html = render(email.kind, context)
     if email.kind == Kind.CONFIRMATION:
-        email.calendar = _invitation(registration)
+        email.calendar = invitations.invitation(registration)
     elif email.kind in CHANGE_KINDS and registration.status == Status.CONFIRMED:
-        email.calendar = _invitation(registration, cancel=email.kind == Kind.EVENT_CANCELLED)
+        email.calendar = invitations.invitation(
+            registration, cancel=email.kind == Kind.EVENT_CANCELLED
+        )
     email.compose_later = False
     email.save(update_fields=["body_text", "body_html", "calendar", "compose_later"])
 
@@ -214,7 +209,7 @@ def queue_promotion_email(registration: Registration) -> OutboundEmail:
         _("A place is now yours: %(title)s") % {"title": single_line(registration.event.title)},
         # Whoever is moved back to the waiting list can be promoted again, and told again.
         key=f"{Kind.PROMOTED}:{registration.pk}:{uuid.uuid4().hex}",
-        ics=_invitation(registration),
+        ics=invitations.invitation(registration),
     )
 
 
@@ -229,7 +224,7 @@ def queue_cancellation_email(
         % {"title": single_line(registration.event.title)},
         # Whoever is given a place again (at the door) can cancel again, and be told again.
         key=f"{Kind.CANCELLED}:{registration.pk}:{uuid.uuid4().hex}",
-        ics=_invitation(registration, cancel=True) if had_place else "",
+        ics=invitations.invitation(registration, cancel=True) if had_place else "",
     )
 
 
@@ -259,14 +254,12 @@ def queue_reminders(
     """
     stored = []
     for registration in reminder_due(now):
-        title = single_line(registration.event.title)
         try:
             with transaction.atomic():
                 email = _to_attendee(
                     registration,
                     Kind.REMINDER,
-                    _("Reminder: %(title)s on %(date)s")
-                    % {"title": title, "date": _local_start(registration.event)},
+                    _reminder_subject(registration.event),
                 )
                 if then is not None:
                     then(email)
@@ -359,6 +352,7 @@ def queue_personal_links(*, request_id: int) -> OutboundEmail | None:
             "links": links,
             "site_url": settings.SITE_URL,
             "organisation_name": settings.ORGANISATION_NAME,
+            "organisation_website": settings.ORGANISATION_WEBSITE,
         },
     )
     email.listed_registrations.set(registrations)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("registration/<str:token>/", views.manage, name="manage"),
     path("registration/<str:token>/registered/", views.register_done, name="done"),
     path("registration/<str:token>/confirm/", views.confirm, name="confirm"),
+    path("registration/<str:token>/calendar.ics", views.personal_calendar, name="calendar"),
     path("registration/<str:token>/cancel/", views.cancel, name="cancel"),
     path("registration/<str:token>/delete/", views.erase, name="erase"),
 ]

@@ -1,8 +1,13 @@
+import json
+
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from events import calendar_links, times
 
 register = template.Library()
 
@@ -34,3 +39,49 @@ def isolated(text: str) -> str:
     """A person's name inside a sentence, in its own writing direction: an Arabic name in an
     English sentence (or the reverse) neither reorders the words around it nor is reordered."""
     return format_html('<span dir="auto">{}</span>', text)
+
+
+@register.filter
+def zone_label(moment, zone: str) -> str:
+    """``moment`` in ``zone`` as "Spanish time (CEST)": never an IANA ID alone."""
+    return times.zone_label(moment, zone)
+
+
+@register.filter
+def event_time(event) -> str:
+    """When ``event`` happens, in its own timezone, in words."""
+    return times.event_time(event)
+
+
+@register.filter
+def zone_name(zone: str) -> str:
+    """ "Europe/Madrid" as "Spanish time"."""
+    return times.zone_name(zone)
+
+
+# As Django's json_script: no "</script>", "<!--" or "&" can end the block or change its text.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def ld_json(data: dict) -> str:
+    """``data`` in a ``<script type="application/ld+json">`` block, organisers' text escaped.
+    A data block is never run, so the Content-Security-Policy, which runs no inline script,
+    lets search engines and link previews read it."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
+    )
+
+
+@register.inclusion_tag("includes/add_to_calendar.html")
+def add_to_calendar(event, ics_url: str, ics_label: str = ""):
+    """Google, Outlook and an .ics file: whichever calendar the visitor uses."""
+    return {"links": calendar_links.links(event), "ics_url": ics_url, "ics_label": ics_label}
+
+
+@register.inclusion_tag("includes/add_reminder.html")
+def add_reminder(event):
+    """Calendar links that remind the visitor when registration opens."""
+    return {"links": calendar_links.reminder(event)}

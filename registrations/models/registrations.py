@@ -347,3 +347,12 @@ class Registration(models.Model):
         ):
             return ""
         return event.join_url
+
+    def waitlist_position(self) -> int | None:
+        """Where this registration stands on the waiting list (1 is next), or None off it."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        ahead = Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lte=self.pk)
+        return (
+            Registration.objects.waitlisted().filter(event_id=self.event_id).filter(ahead).count()
+        )

@@ -72,7 +72,6 @@ def give_place_at_door(
             % {"name": registration.name},
             code="over_capacity",
         )
-    was_waiting = registration.status == Status.WAITLISTED
     locking.count_change(event, added=[Status.CONFIRMED], removed=[registration.status])
     registration.status = Status.CONFIRMED
     registration.cancelled_at = None

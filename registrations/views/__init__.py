@@ -1,7 +1,15 @@
 """The registrations app's public pages, one module per journey, all importable from here."""
 
 from .event_pages import CalendarJsonView, EventDetailView, EventListView, EventStatusView
-from .personal import cancel, confirm, erase, lost_link, lost_link_sent, manage
+from .personal import (
+    cancel,
+    confirm,
+    erase,
+    lost_link,
+    lost_link_sent,
+    manage,
+    personal_calendar,
+)
 from .register import check_email, register, register_done
 
 __all__ = [
@@ -16,6 +24,7 @@ __all__ = [
     "lost_link",
     "lost_link_sent",
     "manage",
+    "personal_calendar",
     "register",
     "register_done",
 ]

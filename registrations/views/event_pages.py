@@ -25,11 +25,8 @@ class EventDetailView(event_views.EventDetailView):
     def get_queryset(self):
         return super().get_queryset().select_related("place_counts")
 
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "availability": registration_summary(self.object),
-        }
+    def get_availability(self) -> dict:
+        return registration_summary(self.object)
 
 
 class EventStatusView(event_views.EventStatusView):

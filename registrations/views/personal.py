@@ -1,19 +1,15 @@
 """The attendee's own pages, reached through their personal link, and getting the link again."""
 
-import segno
 from django.contrib import messages
-from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from config.network import client_address
-from events.models import Event
 
-from .. import services
+from .. import checkin_code, invitations, services
 from ..availability import registration_summary
 from ..forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm
 from ..models import Registration
@@ -50,32 +46,6 @@ def confirm(request, token):
         },
         status=410 if refusal else 200,
     )
-
-
-def _waitlist_position(registration: Registration) -> int | None:
-    if registration.status != Registration.Status.WAITLISTED:
-        return None
-    created_at = registration.created_at
-    return (
-        Registration.objects.waitlisted()
-        .filter(event_id=registration.event_id)
-        .filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lte=registration.pk))
-        .count()
-    )
-
-
-def _checkin_qr(request, registration: Registration) -> str:
-    """An inline SVG QR code that opens this attendee's check-in entry for an organiser."""
-    if (
-        registration.status != Registration.Status.CONFIRMED
-        or registration.event.status == Event.Status.CANCELLED
-    ):
-        return ""
-    url = request.build_absolute_uri(
-        reverse("admin:events_event_checkin_entry", args=[registration.event_id, registration.pk])
-    )
-    svg = segno.make(url, error="m").svg_inline(scale=5, border=2, title=_("Check-in code"))
-    return mark_safe(svg)  # noqa: S308 - segno builds the SVG from our own URL
 
 
 @personal_page
@@ -119,8 +89,9 @@ def manage(request, token):
             "attendee": registration,
             "event": registration.event,
             "form": form,
-            "waitlist_position": _waitlist_position(registration),
-            "checkin_qr": _checkin_qr(request, registration),
+            "waitlist_position": registration.waitlist_position(),
+            "event_has_ended": registration.event.is_past(),
+            "checkin_qr": checkin_code.svg(registration),
             "join_url": registration.join_url,
             "availability": registration_summary(registration.event),
         },
@@ -129,10 +100,27 @@ def manage(request, token):
 
 
 @personal_page
+@require_GET
+def personal_calendar(request, token):
+    """The attendee's own calendar entry, with the UID of the invitation they were emailed:
+    a calendar that has one updates it instead of showing the event twice."""
+    registration = get_registration(token)
+    if registration.status != Registration.Status.CONFIRMED or registration.is_on_hold:
+        raise Http404("No place to add to a calendar")
+    response = HttpResponse(
+        invitations.invitation(registration, method="PUBLISH"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
+    return response
+
+
+@personal_page
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     registration = get_registration(token)
-    if not registration.is_active:
+    if not registration.is_active or registration.event.is_past():
+        # Nothing to cancel: the personal page says why.
         return redirect(registration.personal_path)
     if request.method == "POST":
         services.cancel(registration=registration, reason=_("Cancelled by the attendee"))

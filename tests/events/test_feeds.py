@@ -65,7 +65,7 @@ def test_feed_rss_item_says_when_and_where(client, events):
     parsed = feedparser.parse(client.get(reverse("events:feed_rss")).content)
 
     assert parsed.entries[0].summary == (
-        "<p>Sunday 6 October 2030, 10:00 (Europe/Madrid) · NH Canciller Ayala Vitoria</p>"
+        "<p>Sunday 6 October 2030, 10:00 Spanish time (CEST) · NH Canciller Ayala Vitoria</p>"
         "<p>A fringe event of the summit.</p>"
     )
 

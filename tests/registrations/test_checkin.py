@@ -402,12 +402,14 @@ def test_checkin_anonymous_sent_to_login(client, event):
 # The attendee's QR code
 
 
-def test_personal_page_shows_qr_code_of_checkin_entry(client, event):
+def test_personal_page_shows_qr_code_of_checkin_entry(client, event, settings):
+    # The same code as in the emails, which know the site by SITE_URL only.
+    settings.SITE_URL = "https://events.example.org"
     registration = RegistrationFactory(event=event)
 
     html = client.get(registration.personal_path).content.decode()
 
-    entry = f"http://testserver{entry_url(registration)}"
+    entry = f"https://events.example.org{entry_url(registration)}"
     qr = segno.make(entry, error="m").svg_inline(scale=5, border=2, title="Check-in code")
     assert qr in html
     assert "Show this code at the entrance" in html

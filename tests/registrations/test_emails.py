@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
+from events import calendar_links
 from registrations import emails, services, tasks
 from registrations.models import OutboundEmail, Registration
 from tests.factories import EventFactory, RegistrationFactory
@@ -63,7 +64,7 @@ def test_confirmation_sent_by_worker_with_details_and_personal_link(
     assert message.reply_to == ["events@example.org"]
     link = f"https://events.example.org/registration/{registration.token}/"
     assert link in message.body
-    assert "When: Wednesday 6 October 2027, 10:00–12:30 (Europe/Madrid, CEST)" in message.body
+    assert "When: Wednesday 6 October 2027, 10:00–12:30 Spanish time (CEST)" in message.body
     assert "Where: NH Canciller Ayala Vitoria\nRamón y Cajal Kalea, 5" in message.body
     assert "You registered with this address: ada@example.org." in message.body
     html, mimetype = message.alternatives[0]
@@ -247,6 +248,7 @@ def test_text_version_derived_from_the_html_whole(vitoria, run_worker, mailoutbo
     registration = register(vitoria)
 
     run_worker()
+    links = calendar_links.links(vitoria)
 
     assert mailoutbox[0].body == (
         "Hello Ada Lovelace,\n"
@@ -255,21 +257,28 @@ def test_text_version_derived_from_the_html_whole(vitoria, run_worker, mailoutbo
         "invitation attached (invite.ics) adds the event to your calendar.\n"
         "\n"
         "You registered with this address: ada@example.org.\n"
+        "Add to calendar: open the attached invite.ics, or add it on the web: "
+        f"Google Calendar: {links['google']} · Outlook.com: {links['outlook']} · "
+        f"Outlook (work or school): {links['office365']}\n"
+        "\n"
+        "At the door: show this code (also attached as checkin-code.png): the organisers scan "
+        "it to check you in.\n"
         "\n"
         "AI procurement & public participation\n"
-        "When: Wednesday 6 October 2027, 10:00–12:30 (Europe/Madrid, CEST)\n"
+        "When: Wednesday 6 October 2027, 10:00–12:30 Spanish time (CEST)\n"
         "Attendance: In person\n"
         "Where: NH Canciller Ayala Vitoria\n"
         "Ramón y Cajal Kalea, 5, 01007 Vitoria-Gasteiz\n"
         "Map and directions: https://maps.example.org/nh\n"
         "Event page: https://events.example.org/events/ai-procurement/\n"
         "\n"
-        "Your personal link: see or change your details, cancel your place, or delete your "
-        "data. Keep it to yourself.\n"
-        f"https://events.example.org/registration/{registration.token}/\n"
+        "On your personal page you can see or change your details, cancel your place, or "
+        "delete your data. Its link is yours alone: please don't forward this email.\n"
+        "\n"
+        f"Open your personal page: https://events.example.org/registration/{registration.token}/\n"
         "\n"
         "-- \n"
-        "Open Knowledge\n"
+        "Connected by Data\n"
         "Questions? Write to events@example.org.\n"
     )
 

@@ -44,9 +44,12 @@ def test_reminders_sent_once_across_two_runs(tomorrow, run_worker, mailoutbox):
         "ada@example.org>",
         "grace@example.org>",
     ]
-    date = tomorrow.local_starts_at.strftime("%-d %B %Y")
-    assert mailoutbox[0].subject == f"Reminder: Data and democracy on {date}"
-    assert "your place is confirmed" in mailoutbox[0].body
+    when = tomorrow.local_starts_at.strftime("%A %-d %B, %H:%M")
+    assert mailoutbox[0].subject == (
+        f"Reminder: Data and democracy, {when}, NH Canciller Ayala Vitoria"
+    )
+    assert "Your place is confirmed." in mailoutbox[0].body
+    assert mailoutbox[0].body.split("\n\n")[1].endswith(", at NH Canciller Ayala Vitoria.")
 
 
 def test_reminders_skip_waitlisted_cancelled_and_recent_registrations(tomorrow, run_worker):

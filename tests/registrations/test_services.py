@@ -131,7 +131,7 @@ def test_register_past_event_refused():
         register(event)
 
     assert error.value.code == "closed"
-    assert error.value.message == "This event has already started, so registration is closed."
+    assert error.value.message == "This event has ended."
 
 
 def test_register_before_opening_refused_with_opening_time(event):

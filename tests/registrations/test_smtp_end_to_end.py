@@ -58,7 +58,11 @@ def test_confirmation_reaches_smtp_server_through_db_worker(event, smtp_server, 
     assert message["Subject"] == f"Your place is confirmed: {event.title}"
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert f"/registration/{registration.token}/" in text
-    (attachment,) = message.iter_attachments()
+    attachment, code = message.iter_attachments()
+    assert code.get_content_type() == "image/png"
+    assert code["Content-ID"] == "<checkin-code>"
+    assert code.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert 'src="cid:checkin-code"' in message.get_body(preferencelist=("html",)).get_content()
     assert attachment.get_content_type() == "text/calendar"
     assert attachment.get_param("method") == "REQUEST"
     calendar = icalendar.Calendar.from_ical(attachment.get_content())

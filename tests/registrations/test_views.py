@@ -186,7 +186,7 @@ def test_register_past_event_refused(client):
     response = client.post(register_url(event), form_data())
 
     assert response.status_code == 409
-    assert "This event has already started, so registration is closed." in response.content.decode()
+    assert "This event has ended." in response.content.decode()
     assert not Registration.objects.exists()
 
 

@@ -37,7 +37,7 @@ def test_feed_organiser_markup_shown_as_text(client, hostile_event, feed):
     assert entry.title_detail.type == "text/plain"
     assert entry.summary_detail.type == "text/html"
     assert entry.summary == (
-        "<p>Sunday 6 October 2030, 10:00 (Europe/Madrid) · Venue "
+        "<p>Sunday 6 October 2030, 10:00 Spanish time (CEST) · Venue "
         "&lt;img src=x onerror=alert(1)&gt;</p>"
         "<p>Summary &lt;img src=x onerror=alert(1)&gt; &lt;script&gt;alert(2)&lt;/script&gt;</p>"
     )

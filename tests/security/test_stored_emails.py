@@ -107,7 +107,7 @@ def test_email_page_in_the_admin_shows_no_personal_link(client, event, run_worke
     page = client.get(reverse("admin:registrations_outboundemail_change", args=[email.pk]))
 
     assert page.status_code == 200
-    assert "Your personal link" in page.content.decode()
+    assert "Open your personal page" in page.content.decode()
     assert registration.token not in page.content.decode()
 
 

@@ -11,10 +11,9 @@ same way. So the dependency runs one way, and a newcomer finds every rule about 
 
 from datetime import datetime
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import times
 from events.models import Event
 
 from .models import PlaceCounts
@@ -30,10 +29,8 @@ def refusal_message(event: Event, state: str, now: datetime | None = None) -> st
     if state == State.EXTERNAL:
         return _("Registration for this event is handled on another site.")
     if state == State.NOT_YET_OPEN:
-        opens = timezone.localtime(event.registration_opens_at, event.tzinfo)
-        date = formats.date_format(opens, "DATETIME_FORMAT")
         return _("Registration is not open yet. It opens on %(date)s.") % {
-            "date": f"{date} {times.zone_label(opens, event.timezone)}"
+            "date": event.local_time_text(event.registration_opens_at)
         }
     if state == State.FULL:
         return _("This event is full.")

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from events import times
 from events.models import Event
 
 from . import emails
@@ -39,7 +40,7 @@ def _when(event: Event) -> tuple[str, str]:
         date = f"{date} – {formats.date_format(ends, 'DATE_FORMAT')}"
     time = (
         f"{formats.time_format(starts, 'TIME_FORMAT')}–{formats.time_format(ends, 'TIME_FORMAT')}"
-        f" ({event.timezone})"
+        f" {times.zone_label(starts, event.timezone)}"
     )
     return date, time
 

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .. import times
 from .fields import TimezoneField
 from .organisers import Organiser, Topic
 from .querysets import EventQuerySet
@@ -321,10 +322,9 @@ class Event(models.Model):
         """``value``, one of the event's times, as it is written everywhere: in the event's
         timezone, in the language's date format, with the timezone's name."""
         local = timezone.localtime(value, self.tzinfo)
-        return _("%(time)s (%(zone)s)") % {
-            "time": formats.date_format(local, "DATETIME_FORMAT"),
-            "zone": self.timezone,
-        }
+        # "6 October 2030, 10:00 Spanish time (CEST)": the zone in words, as on public pages.
+        zone = times.zone_label(local, self.timezone)
+        return f"{formats.date_format(local, 'DATETIME_FORMAT')} {zone}"
 
     @property
     def local_starts_at(self):

@@ -257,6 +257,7 @@ def test_text_version_derived_from_the_html_whole(vitoria, run_worker, mailoutbo
         "invitation attached (invite.ics) adds the event to your calendar.\n"
         "\n"
         "You registered with this address: ada@example.org.\n"
+        "\n"
         "Add to calendar: open the attached invite.ics, or add it on the web: "
         f"Google Calendar: {links['google']} · Outlook.com: {links['outlook']} · "
         f"Outlook (work or school): {links['office365']}\n"

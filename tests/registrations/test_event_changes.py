@@ -103,9 +103,9 @@ def test_viewer_sees_event_times_in_event_timezone_with_its_name(client, event):
         if line.field["name"].endswith("_shown")
     }
     assert fields == {
-        "starts_at_shown": "6 October 2030, 10:00 (Europe/Madrid)",
-        "ends_at_shown": "6 October 2030, 12:30 (Europe/Madrid)",
-        "registration_opens_at_shown": "1 September 2030, 09:00 (Europe/Madrid)",
+        "starts_at_shown": "6 October 2030, 10:00 Spanish time (CEST)",
+        "ends_at_shown": "6 October 2030, 12:30 Spanish time (CEST)",
+        "registration_opens_at_shown": "1 September 2030, 09:00 Spanish time (CEST)",
         "registration_closes_at_shown": "",
     }
 
@@ -141,7 +141,7 @@ def test_opens_on_in_event_timezone_with_its_name(client, event):
     page = client.get(reverse("events:detail", args=[event.slug]))
 
     assert page.context["availability"]["message"] == (
-        "Registration is not open yet. It opens on 1 September 2030, 09:00 (Europe/Madrid)."
+        "Registration is not open yet. It opens on 1 September 2030, 09:00 Spanish time (CEST)."
     )
 
 
@@ -266,12 +266,13 @@ def test_admin_time_change_asks_before_saving(organiser_client, workshop):
     html = page.content.decode()
     assert page.status_code == 200
     assert "Tell the 2 attendees?" in html
-    assert "Time: 10:00–12:30 (Europe/Madrid) → <strong>11:00–12:30 (Europe/Madrid)</strong>" in (
-        html
+    assert (
+        "Time: 10:00–12:30 Spanish time (CEST) → <strong>11:00–12:30 Spanish time (CEST)</strong>"
+        in html
     )
     assert page.context["subject"] == "Changed: Open Government and AI"
     assert (
-        "Time: 10:00–12:30 (Europe/Madrid) → 11:00–12:30 (Europe/Madrid)"
+        "Time: 10:00–12:30 Spanish time (CEST) → 11:00–12:30 Spanish time (CEST)"
         in (page.context["preview"])
     )
     workshop.refresh_from_db()
@@ -307,7 +308,7 @@ def test_admin_time_and_place_change_told_with_old_and_new(
     ]
     body = mailoutbox[0].body
     assert "Date: 6 October 2030 → 7 October 2030" in body
-    assert "Time: 10:00–12:30 (Europe/Madrid) → 11:00–12:30 (Europe/Madrid)" in body
+    assert "Time: 10:00–12:30 Spanish time (CEST) → 11:00–12:30 Spanish time (CEST)" in body
     assert "Place: NH Canciller Ayala Vitoria → Hotel Ercilla" in body
 
 

@@ -55,7 +55,7 @@ def test_not_yet_open_gives_the_date_with_its_zone_and_a_reminder(client):
     html = client.get(event.get_absolute_url()).content.decode()
 
     assert (
-        "Registration is not open yet. It opens on Sept. 1, 2030, 9 a.m. Spanish time (CEST)."
+        "Registration is not open yet. It opens on 1 September 2030, 09:00 Spanish time (CEST)."
     ) in html
     assert "Add a reminder to your calendar" in html
     assert (

@@ -32,7 +32,7 @@ def test_event_page_on_phone_register_above_fold_and_within_first_tab_stops(
     box = register.bounding_box()
     assert box["y"] + box["height"] <= PHONE["height"]
     stops = []
-    for _ in range(8):
+    for _ in range(16):
         page.keyboard.press("Tab")
         stops.append(focused_text(page))
     assert "Register" in stops[:6]

@@ -266,3 +266,23 @@ def test_website_change_page_refused_to_a_viewer(client, workshop, organiser):
 
     workshop.refresh_from_db()
     assert (response.status_code, bool(workshop.pending_import)) == (403, True)
+
+
+def test_admin_websites_change_of_event_without_attendees_is_one_apply(
+    organiser_client, organiser, tmp_path
+):
+    page = tmp_path / "2030-05-04-workshop.md"
+    write(page)
+    run_import(page, "--publish")
+    write(page, when="3pm - 5pm")
+    run_import(page)
+    event = Event.objects.get()
+
+    asked = organiser_client.get(website_change_url(event))
+    organiser_client.post(website_change_url(event), {"_dont_tell_attendees": "1"})
+
+    html = asked.content.decode()
+    assert "Nobody is registered to be told." in html
+    assert 'value="Apply the website\'s time and place"' in html
+    event.refresh_from_db()
+    assert (event.starts_at, event.pending_import) == (datetime(2030, 5, 4, 14, 0, tzinfo=UTC), {})

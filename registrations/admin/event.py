@@ -25,6 +25,7 @@ from registrations.models import COUNTS, Registration
 from .added import add_registration
 from .copy import copy_event
 from .registration import QuestionInline
+from .website_change import website_change, website_changes
 
 # The buttons of the page that asks before a change is saved (``_ask_before_telling``).
 TELL, DONT_TELL = "_tell_attendees", "_dont_tell_attendees"
@@ -113,6 +114,13 @@ class EventAdmin(event_admin.EventAdmin):
             # Places were confirmed between the form's check and the save: nothing was saved.
             self.message_user(request, refused.message, messages.ERROR)
             return redirect(request.get_full_path())
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        event = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        if event is not None and event.pending_import:
+            # The banner "The website now says …", leading to its confirmation.
+            extra_context = {**(extra_context or {}), "website_changes": website_changes(event)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -277,6 +285,7 @@ class EventAdmin(event_admin.EventAdmin):
         ("checkin/<int:registration_id>/", admin_views.checkin_entry, "checkin_entry", True),
         ("copy/", copy_event, "copy", True),
         ("add-registration/", add_registration, "add_registration", True),
+        ("website-change/", website_change, "website_change", True),
     ]
 
     def get_urls(self):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from events import services as event_services
 from events.models import Event
 
 from .. import changes, emails, tasks
@@ -75,6 +76,23 @@ def change_event(
         }
         tasks.enqueue_announcement(event_id=event.pk, kind=kind, details=details)
     return EventChanged(notified=notified, promoted=promoted)
+
+
+@transaction.atomic
+def apply_website_change(
+    *, event: Event, notify: bool = True, now: datetime | None = None
+) -> EventChanged:
+    """Apply the time or place the website stated for ``event``, which the import kept
+    waiting (``Event.pending_import``), as an organiser's change: saved by ``change_event``,
+    which tells the attendees (``notify``) what changed, old → new.
+
+    Raises ``ValidationError`` (nothing saved) when the event would not be valid with the
+    website's values, e.g. registration closing after the new start.
+    """
+    locked = locking.locked_event(event)
+    changed_fields = event_services.take_website_change(event=locked)
+    locked.full_clean()
+    return change_event(event=locked, changed_fields=changed_fields, notify=notify, now=now)
 
 
 def capacity_below_confirmed(confirmed: int) -> str:

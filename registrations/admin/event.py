@@ -27,6 +27,7 @@ from registrations.models import COUNTS, OrganiserMessage, Registration
 from .added import add_registration
 from .copy import copy_event
 from .registration import QuestionInline
+from .reports import report_page
 
 # The buttons of the page that asks before a change is saved (``_ask_before_telling``).
 TELL, DONT_TELL = "_tell_attendees", "_dont_tell_attendees"
@@ -290,6 +291,11 @@ class EventAdmin(event_admin.EventAdmin):
             )
             for route, view, name, manager_only in self.EVENT_PAGES
         ] + [
+            path(
+                "reports/",
+                self.admin_site.admin_view(lambda request: report_page(self, request)),
+                name="events_event_report",
+            ),
             path(
                 "<int:object_id>/message/",
                 self.admin_site.admin_view(self.message_attendees),

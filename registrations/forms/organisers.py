@@ -214,3 +214,17 @@ class OrganiserRegistrationForm(QuestionsMixin, forms.Form):
         }
         arguments["answers"] = self.answers()
         return arguments
+
+
+class ReportForm(forms.Form):
+    """The period of a report across events: the days the events start on, both included."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period comes before its start."))
+        return cleaned

@@ -151,3 +151,9 @@ def test_report_anonymous_sent_to_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_event_list_links_to_the_report(organiser_client):
+    page = organiser_client.get(reverse("admin:events_event_changelist")).content.decode()
+
+    assert f'<a href="{REPORT_URL}">Report across events</a>' in page

@@ -12,7 +12,7 @@ from events import services as event_services
 from events.models import Event
 
 from .. import changes, emails, tasks
-from ..models import OrganiserMessage, Registration
+from ..models import OrganiserMessage, Question, Registration
 from . import locking
 from .errors import RegistrationRefused
 from .places import promote_waitlisted
@@ -108,16 +108,28 @@ def capacity_below_confirmed(confirmed: int) -> str:
 
 @transaction.atomic
 def send_organiser_message(
-    *, event: Event, subject: str, body: str, include_waitlisted: bool, sent_by
+    *,
+    event: Event,
+    subject: str,
+    body: str,
+    include_waitlisted: bool,
+    sent_by,
+    attendance: str = "",
+    answer_question: Question | None = None,
+    answer_option: str = "",
 ) -> OrganiserMessage:
     """Email the organisers' message to the event's attendees (and the waiting list, if
-    asked), not to addresses nobody has confirmed; the message is recorded as sent."""
+    asked), or to those who came or did not, or gave an answer; not to addresses nobody has
+    confirmed. The message is recorded as sent, with whom it was for."""
     message, stored = emails.queue_organiser_message(
         event=event,
         subject=subject,
         body=body,
         include_waitlisted=include_waitlisted,
         sent_by=sent_by,
+        attendance=attendance,
+        answer_question=answer_question,
+        answer_option=answer_option,
     )
     tasks.enqueue_delivery(*stored)
     return message

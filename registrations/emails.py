@@ -63,8 +63,6 @@ def _context(event: Event, registration: Registration | None = None, **extra) ->
         # Only for who may join the call now (``Registration.join_url``).
         "join_url": registration.join_url if registration else "",
         "event_url": calendar.absolute_url(event.get_absolute_url()),
-        # Emails written after the event never offer to cancel a place.
-        "after_event": event.ends_at <= timezone.now(),
         "site_url": settings.SITE_URL,
         "organisation_name": settings.ORGANISATION_NAME,
         "organisation_website": settings.ORGANISATION_WEBSITE,

@@ -124,7 +124,7 @@ def test_message_after_the_event_has_no_cancel_link(organiser_client, ended):
 
     body = OutboundEmail.objects.get(kind="message").body_text
     assert "cancel your place" not in body
-    assert "Your personal link: see your details or delete your data." in body
+    assert "On your personal page you can see your registration or delete your data." in body
 
 
 def test_message_before_the_event_offers_to_cancel(organiser_client, event):

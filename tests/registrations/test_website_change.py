@@ -140,7 +140,7 @@ def test_admin_event_page_shows_the_websites_change(organiser_client, workshop):
 
     html = page.content.decode()
     assert (
-        "Time: 14:00–16:00 (Europe/London) → <strong>15:00–17:00 (Europe/London)</strong>" in html
+        "Time: 14:00–16:00 UK time (BST) → <strong>15:00–17:00 UK time (BST)</strong>" in html
     )
     assert f'<a href="{website_change_url(workshop)}">Apply…</a>' in html
 
@@ -153,7 +153,7 @@ def test_admin_websites_change_asks_before_telling(organiser_client, workshop):
     assert "Tell the 2 attendees?" in html
     assert page.context["subject"] == "Changed: Workshop"
     assert (
-        "Time: 14:00–16:00 (Europe/London) → 15:00–17:00 (Europe/London)"
+        "Time: 14:00–16:00 UK time (BST) → 15:00–17:00 UK time (BST)"
         in (page.context["preview"])
     )
     workshop.refresh_from_db()
@@ -190,7 +190,7 @@ def test_admin_applies_the_websites_change_and_tells_attendees_once(
         "Ada <ada@example.org>",
         "Grace <grace@example.org>",
     ]
-    assert "Time: 14:00–16:00 (Europe/London) → 15:00–17:00 (Europe/London)" in (mailoutbox[0].body)
+    assert "Time: 14:00–16:00 UK time (BST) → 15:00–17:00 UK time (BST)" in (mailoutbox[0].body)
     assert out.splitlines() == [
         f"{tmp_path / '2030-05-04-workshop.md'}: updated /events/workshop/ (Published)",
         "0 created, 1 updated, 0 unchanged, 0 flagged, 0 failed.",

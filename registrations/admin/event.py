@@ -25,6 +25,12 @@ from registrations.models import COUNTS, Registration
 from .added import add_registration
 from .copy import copy_event
 from .registration import QuestionInline
+from .settings import (
+    SETTINGS_FIELDSET,
+    changed_settings,
+    initial_settings,
+    settings_field,
+)
 
 # The buttons of the page that asks before a change is saved (``_ask_before_telling``).
 TELL, DONT_TELL = "_tell_attendees", "_dont_tell_attendees"
@@ -34,6 +40,13 @@ LATEST_REGISTRATIONS = 20
 
 
 class EventAdminForm(event_admin.EventAdminForm):
+    reminder_hours_before = settings_field("reminder_hours_before")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, value in initial_settings(self.instance).items():
+            self.fields[name].initial = value
+
     def clean(self):
         cleaned = super().clean()
         capacity = cleaned.get("capacity")
@@ -68,7 +81,7 @@ def _with_overview(fieldsets):
     with_overview = []
     for fieldset in fieldsets:
         if fieldset is event_admin.REGISTRATION_FIELDSET:
-            with_overview += [overview, latest]
+            with_overview += [overview, SETTINGS_FIELDSET, latest]
         else:
             with_overview.append(fieldset)
     return with_overview
@@ -115,6 +128,12 @@ class EventAdmin(event_admin.EventAdmin):
             return redirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
+        self._save_model(request, obj, form, change)
+        changed = changed_settings(form)
+        if changed:
+            services.save_registration_settings(event=obj, **changed)
+
+    def _save_model(self, request, obj, form, change):
         if not change:
             super().save_model(request, obj, form, change)
             return

@@ -16,6 +16,7 @@ from .registrations import (
     new_token,
     validate_name,
 )
+from .settings import MAX_REMINDER_HOURS, RegistrationSettings
 
 __all__ = [
     "CONFIRM_LINK_PLACEHOLDER",
@@ -29,11 +30,13 @@ __all__ = [
     "YES_NO_LABELS",
     "Answer",
     "LinkRequest",
+    "MAX_REMINDER_HOURS",
     "OrganiserMessage",
     "OutboundEmail",
     "Question",
     "Registration",
     "RegistrationQuerySet",
+    "RegistrationSettings",
     "folded",
     "new_token",
     "validate_name",

@@ -26,10 +26,9 @@ from .added import add_registration
 from .copy import copy_event
 from .registration import QuestionInline
 from .settings import (
-    SETTINGS_FIELDSET,
+    SETTINGS_FIELDSETS,
+    RegistrationSettingsFields,
     changed_settings,
-    initial_settings,
-    settings_field,
 )
 
 # The buttons of the page that asks before a change is saved (``_ask_before_telling``).
@@ -39,14 +38,7 @@ TELL, DONT_TELL = "_tell_attendees", "_dont_tell_attendees"
 LATEST_REGISTRATIONS = 20
 
 
-class EventAdminForm(event_admin.EventAdminForm):
-    reminder_hours_before = settings_field("reminder_hours_before")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, value in initial_settings(self.instance).items():
-            self.fields[name].initial = value
-
+class EventAdminForm(RegistrationSettingsFields, event_admin.EventAdminForm):
     def clean(self):
         cleaned = super().clean()
         capacity = cleaned.get("capacity")
@@ -81,7 +73,7 @@ def _with_overview(fieldsets):
     with_overview = []
     for fieldset in fieldsets:
         if fieldset is event_admin.REGISTRATION_FIELDSET:
-            with_overview += [overview, SETTINGS_FIELDSET, latest]
+            with_overview += [overview, *SETTINGS_FIELDSETS, latest]
         else:
             with_overview.append(fieldset)
     return with_overview

@@ -1,5 +1,6 @@
 """The registrations app's models, one module per subject; every name is importable from here."""
 
+from .diets import OFFERABLE_DIETS, Diet, diet_list
 from .emails import LinkRequest, OrganiserMessage, OutboundEmail
 from .questions import NONE_OF_THESE_LABEL, YES_NO_LABELS, Answer, Question
 from .registrations import (
@@ -16,9 +17,14 @@ from .registrations import (
     new_token,
     validate_name,
 )
-from .settings import MAX_REMINDER_HOURS, RegistrationSettings
+from .settings import ASKED_FIELDS, MAX_REMINDER_HOURS, Asked, RegistrationSettings
 
 __all__ = [
+    "ASKED_FIELDS",
+    "OFFERABLE_DIETS",
+    "Asked",
+    "Diet",
+    "diet_list",
     "CONFIRM_LINK_PLACEHOLDER",
     "COUNTED_STATUSES",
     "COUNTS",

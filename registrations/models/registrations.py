@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 
+from .diets import validate_diets
+
 
 def folded(*parts: str) -> str:
     """Text as the check-in search compares it: without accents and case ("García" and
@@ -180,7 +182,19 @@ class Registration(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=200, blank=True)
     access_needs = models.TextField(_("access needs"), max_length=2000, blank=True)
-    dietary_requirements = models.TextField(_("dietary requirements"), max_length=2000, blank=True)
+    dietary_options = models.CharField(
+        _("dietary options"),
+        max_length=200,
+        blank=True,
+        validators=[validate_diets],
+        help_text=_("The options the attendee chose, separated by commas."),
+    )
+    dietary_requirements = models.TextField(
+        _("dietary requirements"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What the attendee wrote: their “other” requirement, allergies included."),
+    )
     privacy_consent_at = models.DateTimeField(
         _("consent given at"),
         null=True,

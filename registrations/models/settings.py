@@ -7,6 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 
+from .diets import OFFERABLE_DIETS, diet_list, validate_diets
+
+
+class Asked(models.TextChoices):
+    """How the registration form asks one of its core fields."""
+
+    OPTIONAL = "optional", _("Asked, optional")
+    REQUIRED = "required", _("Required")
+    HIDDEN = "hidden", _("Not asked")
+
+
+# The core fields an event can ask, require or leave out; name and email are always required.
+ASKED_FIELDS = ["organisation", "role", "access_needs", "dietary_requirements"]
+
 # The longest reminder time an organiser can set: a reminder a month ahead is a newsletter.
 MAX_REMINDER_HOURS = 24 * 30
 
@@ -33,6 +47,31 @@ class RegistrationSettings(models.Model):
         ),
     )
 
+    organisation_asked = models.CharField(
+        _("organisation"), max_length=10, choices=Asked.choices, default=Asked.OPTIONAL
+    )
+    role_asked = models.CharField(
+        _("role or job title"), max_length=10, choices=Asked.choices, default=Asked.OPTIONAL
+    )
+    access_needs_asked = models.CharField(
+        _("access needs"), max_length=10, choices=Asked.choices, default=Asked.OPTIONAL
+    )
+    dietary_requirements_asked = models.CharField(
+        _("dietary requirements"),
+        max_length=10,
+        choices=Asked.choices,
+        default=Asked.OPTIONAL,
+        help_text=_("Required: everyone chooses at least one option, “none” included."),
+    )
+    dietary_options = models.CharField(
+        _("dietary options offered"),
+        max_length=200,
+        blank=True,
+        default=",".join(OFFERABLE_DIETS),
+        validators=[validate_diets],
+        help_text=_("“No dietary requirements” and “Other” (with their own words) always are."),
+    )
+
     class Meta:
         verbose_name = _("registration settings")
         verbose_name_plural = _("registration settings")
@@ -54,3 +93,11 @@ class RegistrationSettings(models.Model):
         if self.reminder_hours_before is None:
             return settings.REMINDER_HOURS_BEFORE
         return self.reminder_hours_before
+
+    def asked(self, field: str) -> str:
+        """How the form asks the core ``field`` (one of ``ASKED_FIELDS``)."""
+        return getattr(self, f"{field}_asked")
+
+    @property
+    def offered_diets(self) -> list[str]:
+        return diet_list(self.dietary_options)

@@ -100,6 +100,7 @@ class EventAdmin(event_admin.EventAdmin):
         return (
             super()
             .get_queryset(request)
+            .select_related("registration_settings")
             .annotate(
                 confirmed_count=_count("confirmed"),
                 waitlisted_count=_count("waitlisted"),

@@ -1,6 +1,6 @@
 """The registrations app's models, one module per subject; every name is importable from here."""
 
-from .diets import OFFERABLE_DIETS, Diet, diet_list
+from .diets import OFFERABLE_DIETS, Diet, chosen_diets, diet_list
 from .emails import LinkRequest, OrganiserMessage, OutboundEmail
 from .questions import NONE_OF_THESE_LABEL, YES_NO_LABELS, Answer, Question
 from .registrations import (
@@ -24,6 +24,7 @@ __all__ = [
     "OFFERABLE_DIETS",
     "Asked",
     "Diet",
+    "chosen_diets",
     "diet_list",
     "CONFIRM_LINK_PLACEHOLDER",
     "COUNTED_STATUSES",

@@ -34,3 +34,12 @@ def validate_diets(value: str) -> None:
             params={"options": ", ".join(sorted(unknown))},
             code="unknown_diet",
         )
+
+
+def chosen_diets(options: str, words: str) -> list[str]:
+    """What someone asked for, as codes: their options, and "other" for words given without
+    it (every answer from before the options existed is words)."""
+    chosen = diet_list(options)
+    if words.strip() and Diet.OTHER not in chosen:
+        chosen.append(Diet.OTHER)
+    return chosen

@@ -104,6 +104,7 @@ def test_export_csv_contains_registrations(organiser_client, event):
         "Organisation",
         "Role",
         "Access needs",
+        "Dietary options",
         "Dietary requirements",
         "Status",
         "Registered at",
@@ -112,17 +113,18 @@ def test_export_csv_contains_registrations(organiser_client, event):
         "Consent given at",
         "Privacy notice version",
     ]
-    assert rows[1][:7] == [
+    assert rows[1][:8] == [
         "Zoë Ñandú 山田",
         "zoe@example.org",
         "Café Org",
         "Analyst",
         "Hearing loop",
+        "",
         "Vegan",
         "Confirmed",
     ]
     assert rows[2][0] == "Gone"
-    assert rows[2][6] == "Cancelled"
+    assert rows[2][7] == "Cancelled"
     assert len(rows) == 3
 
 

@@ -23,7 +23,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 MADRID = ZoneInfo("Europe/Madrid")
-CORE_HEADER = ["Name", "Email", "Organisation", "Role", "Access needs", "Dietary requirements"]
+CORE_HEADER = [
+    "Name", "Email", "Organisation", "Role", "Access needs", "Dietary options",
+    "Dietary requirements",
+]  # fmt: skip
 END_HEADER = [
     "Status",
     "Registered at",
@@ -71,7 +74,8 @@ def answered(event):
         name="Ada Lovelace",
         email="ada@example.org",
         organisation="Analytical Engines",
-        dietary_requirements="Vegan",
+        dietary_options="vegan,gluten_free,other",
+        dietary_requirements="No nuts",
         answers={sessions: "AM\nPM", photos: "yes"},
     )
     yui = services.register(
@@ -99,7 +103,8 @@ EXPECTED = [
         "Analytical Engines",
         "",
         "",
-        "Vegan",
+        "Vegan, Gluten-free, Other",
+        "No nuts",
         "AM; PM",
         "Yes",
         "Confirmed",
@@ -113,6 +118,7 @@ EXPECTED = [
         "山田 ユイ",
         "yui@example.jp",
         "Café Ñandú",
+        "",
         "",
         "",
         "",
@@ -169,8 +175,8 @@ def test_export_removed_question_kept_as_column(organiser_client, event, answere
 
     rows = read_csv(organiser_client.get(url("attendees_csv", event)))
 
-    assert rows[0][6] == "Sessions (removed)"
-    assert [row[6] for row in rows[1:]] == ["AM; PM", "PM"]
+    assert rows[0][7] == "Sessions (removed)"
+    assert [row[7] for row in rows[1:]] == ["AM; PM", "PM"]
 
 
 def test_export_page_offers_every_column_ticked(organiser_client, event, answered):
@@ -186,6 +192,7 @@ def test_export_page_offers_every_column_ticked(organiser_client, event, answere
         "organisation",
         "role",
         "access_needs",
+        "dietary_options",
         "dietary_requirements",
         f"q{sessions.pk}",
         f"q{photos.pk}",
@@ -230,7 +237,7 @@ def test_export_csv_neutralises_formulas_in_answers(organiser_client, event, val
 
     rows = read_csv(organiser_client.get(url("attendees_csv", event)))
 
-    assert rows[1][6] == "'" + value
+    assert rows[1][7] == "'" + value
 
 
 def test_export_question_wording_neutralised_in_header(organiser_client, event):
@@ -239,8 +246,8 @@ def test_export_question_wording_neutralised_in_header(organiser_client, event):
     csv_rows = read_csv(organiser_client.get(url("attendees_csv", event)))
     content = b"".join(organiser_client.get(url("attendees_xlsx", event)).streaming_content)
 
-    assert csv_rows[0][6] == "'=1+1"
-    cell = load_workbook(io.BytesIO(content)).active["G1"]
+    assert csv_rows[0][7] == "'=1+1"
+    cell = load_workbook(io.BytesIO(content)).active["H1"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
 
 
@@ -346,7 +353,7 @@ def test_export_answers_fetched_per_chunk_not_per_row(event, django_assert_num_q
         chunks = list(export.chunks(size=2))
 
     assert [len(chunk) for chunk in chunks] == [2, 2, 1]
-    answers = [row[6] for chunk in chunks for row in chunk]
+    answers = [row[7] for chunk in chunks for row in chunk]
     assert answers == [f"answer {number}" for number in range(5)]
 
 
@@ -381,11 +388,13 @@ def test_catering_summary_counts_and_lists_entries(organiser_client, event):
     context = response.context
     assert context["confirmed"] == 4
     assert context["no_dietary"] == 1
-    assert context["dietary_counts"] == [("Vegan", 2), ("No nuts", 1)]
+    # Answers from before the options: each is "other", with what they wrote.
+    assert context["dietary_counts"] == [("Other", 3)]
+    assert context["other_counts"] == [("Vegan", 2), ("No nuts", 1)]
     assert [(person.name, text) for person, text in context["dietary"]] == [
-        ("Ada", "Vegan"),
-        ("Bea", "vegan"),
-        ("Cy", "No nuts"),
+        ("Ada", "Other: Vegan"),
+        ("Bea", "Other: vegan"),
+        ("Cy", "Other: No nuts"),
     ]
     assert context["access_counts"] == [("Lift", 1)]
     assert [(person.name, text) for person, text in context["access"]] == [("Cy", "Lift")]

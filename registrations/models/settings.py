@@ -51,7 +51,7 @@ class RegistrationSettings(models.Model):
         _("organisation"), max_length=10, choices=Asked.choices, default=Asked.OPTIONAL
     )
     role_asked = models.CharField(
-        _("role or job title"), max_length=10, choices=Asked.choices, default=Asked.OPTIONAL
+        _("role"), max_length=10, choices=Asked.choices, default=Asked.OPTIONAL
     )
     access_needs_asked = models.CharField(
         _("access needs"), max_length=10, choices=Asked.choices, default=Asked.OPTIONAL

@@ -2,6 +2,8 @@
 each, rather than an inline, so the event form posts no extra management form."""
 
 from django import forms
+from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from registrations.forms.fields import DietsField
@@ -78,3 +80,10 @@ class RegistrationSettingsFields(forms.Form):
         super().__init__(*args, **kwargs)
         for name, value in initial_settings(self.instance).items():
             self.initial.setdefault(name, value)
+        # What "empty" means here, in hours, so organisers can see when reminders go out.
+        reminder = self.fields["reminder_hours_before"]
+        reminder.help_text = format_html(
+            "{} {}",
+            reminder.help_text,
+            _("The site's default is %(hours)g hours.") % {"hours": settings.REMINDER_HOURS_BEFORE},
+        )

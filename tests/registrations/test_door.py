@@ -27,7 +27,9 @@ def test_waiting_and_cancelled_rows_offer_a_place_not_a_check_in(organiser_clien
 
     assert html.count(">Give a place<span") == 2
     assert html.count(">Check in<span") == 1
-    assert 'Give a place<span class="visually-hidden"> to <span dir="auto">Ada</span></span>' in html
+    assert (
+        'Give a place<span class="visually-hidden"> to <span dir="auto">Ada</span></span>' in html
+    )
 
 
 def test_give_a_place_at_the_door_checks_in_a_waiting_person(organiser_client, event):

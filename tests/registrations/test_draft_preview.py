@@ -68,7 +68,9 @@ def test_draft_form_with_a_mistake_shows_it_next_to_the_field(organiser_client, 
     response = organiser_client.post(register_url(draft), data)
 
     assert response.status_code == 400
-    assert response.context["form"].errors == {question.field_name: ["Select an answer to this question"]}
+    assert response.context["form"].errors == {
+        question.field_name: ["Select an answer to this question"]
+    }
     assert PREVIEW_DONE not in response.content.decode()
 
 

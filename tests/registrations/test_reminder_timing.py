@@ -48,6 +48,7 @@ def test_reminder_timing_set_per_event_in_the_admin(organiser_client, event, set
     )
 
     assert page.context["adminform"].form["reminder_hours_before"].value() is None
+    assert "The site&#x27;s default is 24 hours." in page.content.decode()
     assert response.status_code == 302
     assert RegistrationSettings.objects.get(event=event).reminder_hours == 48
     assert services.queue_reminders() == 1

@@ -10,7 +10,7 @@ written in only when the email is sent (``OutboundEmail.bodies_to_send``).
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,7 +24,15 @@ from events.models import Event
 from . import checkin_code, invitations, plain_text
 from .audiences import message_recipients
 from .invitations import single_line
-from .models import LinkRequest, OrganiserMessage, OutboundEmail, Question, Registration
+from .models import (
+    MAX_REMINDER_HOURS,
+    LinkRequest,
+    OrganiserMessage,
+    OutboundEmail,
+    Question,
+    Registration,
+    RegistrationSettings,
+)
 
 Kind = OutboundEmail.Kind
 Status = Registration.Status
@@ -239,10 +247,24 @@ def change_context(event: Event, registration: Registration, details: dict) -> d
 
 
 def reminder_due(now: datetime | None = None):
-    """The registrations a reminder is due to now (``REMINDER_HOURS_BEFORE``)."""
-    return Registration.objects.reminder_due(
-        now or timezone.now(), hours_before=settings.REMINDER_HOURS_BEFORE
-    ).select_related("event", "event__organiser")
+    """The registrations a reminder is due to now, each event at its own reminder time
+    (``RegistrationSettings.reminder_hours``; none when it is 0)."""
+    now = now or timezone.now()
+    longest = timedelta(hours=max(MAX_REMINDER_HOURS, settings.REMINDER_HOURS_BEFORE))
+    events = Event.objects.filter(
+        status=Event.Status.PUBLISHED, starts_at__gt=now, starts_at__lte=now + longest
+    ).select_related("registration_settings")
+    by_hours: dict[float, list[int]] = {}
+    for event in events:
+        hours = RegistrationSettings.for_event(event).reminder_hours
+        if hours > 0:
+            by_hours.setdefault(hours, []).append(event.pk)
+    due = Registration.objects.none()
+    for hours, event_ids in by_hours.items():
+        due |= Registration.objects.filter(event__in=event_ids).reminder_due(
+            now, hours_before=hours
+        )
+    return due.select_related("event", "event__organiser")
 
 
 def queue_reminders(
@@ -255,13 +277,17 @@ def queue_reminders(
     """
     stored = []
     for registration in reminder_due(now):
+        event = registration.event
         try:
             with transaction.atomic():
                 email = _to_attendee(
                     registration,
                     Kind.REMINDER,
                     _reminder_subject(registration.event),
+                    # One reminder per start time: a postponed event reminds again.
+                    key=f"{Kind.REMINDER}:{registration.pk}:{int(event.starts_at.timestamp())}",
                 )
+                Registration.objects.filter(pk=registration.pk).update(reminded_for=event.starts_at)
                 if then is not None:
                     then(email)
         except IntegrityError:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 
+from .diets import validate_diets
+
 
 def folded(*parts: str) -> str:
     """Text as the check-in search compares it: without accents and case ("García" and
@@ -91,21 +93,29 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(hold_expires_at__isnull=True)
 
     def reminder_due(self, now: datetime, *, hours_before: float):
-        """Confirmed registrations whose event starts within ``hours_before`` hours of ``now``
-        and who have had no reminder. Who registered inside that time had their confirmation
-        recently enough."""
+        """Confirmed registrations of published events ``hours_before`` hours (or less) from
+        their start that have had no reminder for the event's current start time: a change of
+        time after a reminder makes them due again.
+
+        Who registered after the reminder time has just had their confirmation. They are
+        reminded ``LATE_REMINDER_BEFORE`` before the start if they registered at least as long
+        before that (``LATE_REGISTRATION_BEFORE``): the reminder then comes on the day, hours
+        after the confirmation, never minutes after it.
+        """
         before = timedelta(hours=hours_before)
+        starts_at = F("event__starts_at")
+        on_time = Q(event__starts_at__lte=now + before, created_at__lt=starts_at - before)
+        late = Q(
+            event__starts_at__lte=now + LATE_REMINDER_BEFORE,
+            created_at__gte=starts_at - before,
+            created_at__lt=starts_at - LATE_REGISTRATION_BEFORE,
+        )
         return (
             self.confirmed()
             .not_on_hold()
-            .filter(
-                event__status=Event.Status.PUBLISHED,
-                event__starts_at__gt=now,
-                event__starts_at__lte=now + before,
-                created_at__lt=F("event__starts_at") - before,
-            )
-            # The kind's stored value: the emails module builds on this one, not the reverse.
-            .exclude(outbound_emails__kind="reminder")
+            .filter(event__status=Event.Status.PUBLISHED, event__starts_at__gt=now)
+            .filter(on_time | late)
+            .filter(Q(reminded_for__isnull=True) | ~Q(reminded_for=starts_at))
         )
 
     def hold_expired(self, now):
@@ -141,6 +151,11 @@ class RegistrationQuerySet(models.QuerySet):
         return {row.pop("event"): row for row in rows}
 
 
+# When people who registered after the reminder time are reminded, and how long before the
+# start they must have registered for it (see ``reminder_due``).
+LATE_REMINDER_BEFORE = timedelta(hours=2)
+LATE_REGISTRATION_BEFORE = timedelta(hours=4)
+
 # What ``counts()`` answers, in this order; confirmed places held for unconfirmed addresses
 # are confirmed. ``counts_by_event()`` and the admin's sortable columns count with these.
 COUNTED_STATUSES = ["confirmed", "waitlisted", "cancelled"]
@@ -167,7 +182,19 @@ class Registration(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=200, blank=True)
     access_needs = models.TextField(_("access needs"), max_length=2000, blank=True)
-    dietary_requirements = models.TextField(_("dietary requirements"), max_length=2000, blank=True)
+    dietary_options = models.CharField(
+        _("dietary options"),
+        max_length=200,
+        blank=True,
+        validators=[validate_diets],
+        help_text=_("The options the attendee chose, separated by commas."),
+    )
+    dietary_requirements = models.TextField(
+        _("dietary requirements"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What the attendee wrote: their “other” requirement, allergies included."),
+    )
     privacy_consent_at = models.DateTimeField(
         _("consent given at"),
         null=True,
@@ -199,6 +226,13 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancellation_reason = models.CharField(_("cancellation reason"), max_length=500, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    reminded_for = models.DateTimeField(
+        _("reminded for the start at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The start time the last reminder gave; a new time makes a new reminder due."),
+    )
     # The key of the form that created this registration: a resubmitted form finds it again.
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
     anonymised_at = models.DateTimeField(

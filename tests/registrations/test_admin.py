@@ -105,6 +105,7 @@ def test_export_csv_contains_registrations(organiser_client, event):
         "Organisation",
         "Role",
         "Access needs",
+        "Dietary options",
         "Dietary requirements",
         "Status",
         "Registered at",
@@ -121,6 +122,7 @@ def test_export_csv_contains_registrations(organiser_client, event):
         "Café Org",
         "Analyst",
         "Hearing loop",
+        "",
         "Vegan",
         "Confirmed",
     ]

@@ -31,6 +31,7 @@ CORE_HEADER = [
     "Organisation",
     "Role",
     "Access needs",
+    "Dietary options",
     "Dietary requirements",
 ]
 END_HEADER = [
@@ -81,7 +82,8 @@ def answered(event):
         name="Ada Lovelace",
         email="ada@example.org",
         organisation="Analytical Engines",
-        dietary_requirements="Vegan",
+        dietary_options="vegan,gluten_free,other",
+        dietary_requirements="No nuts",
         answers={sessions: "AM\nPM", photos: "yes"},
     )
     yui = services.register(
@@ -117,7 +119,8 @@ EXPECTED_ADA = [
     "Analytical Engines",
     "",
     "",
-    "Vegan",
+    "Vegan, Gluten-free, Other",
+    "No nuts",
     "AM; PM",
     "Yes",
     "Confirmed",
@@ -132,6 +135,7 @@ EXPECTED_YUI = [
     "山田 ユイ",
     "yui@example.jp",
     "Café Ñandú",
+    "",
     "",
     "",
     "",
@@ -206,6 +210,7 @@ def test_export_page_offers_every_column_ticked(organiser_client, event, answere
         "organisation",
         "role",
         "access_needs",
+        "dietary_options",
         "dietary_requirements",
         f"q{sessions.pk}",
         f"q{photos.pk}",
@@ -252,7 +257,7 @@ def test_export_csv_neutralises_formulas_in_answers(organiser_client, event, val
     rows = read_csv(organiser_client.get(url("attendees_csv", event)))
 
     # A line break in a cell is written as the rows end, "\n".
-    assert rows[1][7] == "'" + value.replace("\r", "\n")
+    assert rows[1][8] == "'" + value.replace("\r", "\n")
 
 
 def test_export_question_wording_neutralised_in_header(organiser_client, event):
@@ -405,11 +410,13 @@ def test_catering_summary_counts_and_lists_entries(organiser_client, event):
     context = response.context
     assert context["confirmed"] == 4
     assert context["no_dietary"] == 1
-    assert context["dietary_counts"] == [("Vegan", 2), ("No nuts", 1)]
+    # Answers from before the options: each is "other", with what they wrote.
+    assert context["dietary_counts"] == [("Other", 3)]
+    assert context["other_counts"] == [("Vegan", 2), ("No nuts", 1)]
     assert [(person.name, text) for person, text in context["dietary"]] == [
-        ("Ada", "Vegan"),
-        ("Bea", "vegan"),
-        ("Cy", "No nuts"),
+        ("Ada", "Other: Vegan"),
+        ("Bea", "Other: vegan"),
+        ("Cy", "Other: No nuts"),
     ]
     assert context["access_counts"] == [("Lift", 1)]
     assert [(person.name, text) for person, text in context["access"]] == [("Cy", "Lift")]

@@ -115,7 +115,7 @@ def test_export_csv_contains_registrations(organiser_client, event):
         "Consent given at",
         "Privacy notice version",
     ]
-    assert rows[1][:8] == [
+    assert rows[1][:9] == [
         str(zoe.pk),
         "Zoë Ñandú 山田",
         "zoe@example.org",
@@ -127,7 +127,7 @@ def test_export_csv_contains_registrations(organiser_client, event):
         "Confirmed",
     ]
     assert rows[2][1] == "Gone"
-    assert rows[2][7] == "Cancelled"
+    assert rows[2][8] == "Cancelled"
     assert len(rows) == 3
 
 

@@ -225,5 +225,5 @@ def test_export_and_sign_in_sheet_leave_out_fields_not_asked(organiser_client, e
     sheet = organiser_client.get(reverse("admin:events_event_sign_in_sheet", args=[event.pk]))
 
     header = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[0]
-    assert header.split(",")[:4] == ["Name", "Email", "Role", "Access needs"]
+    assert header.split(",")[:5] == ["Registration ID", "Name", "Email", "Role", "Access needs"]
     assert "Organisation" not in sheet.content.decode()

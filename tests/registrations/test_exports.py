@@ -192,8 +192,8 @@ def test_export_removed_question_kept_as_column(organiser_client, event, answere
 
     rows = read_csv(organiser_client.get(url("attendees_csv", event)))
 
-    assert rows[0][7] == "Sessions (removed)"
-    assert [row[7] for row in rows[1:]] == ["AM; PM", "PM"]
+    assert rows[0][8] == "Sessions (removed)"
+    assert [row[8] for row in rows[1:]] == ["AM; PM", "PM"]
 
 
 def test_export_page_offers_every_column_ticked(organiser_client, event, answered):
@@ -266,8 +266,8 @@ def test_export_question_wording_neutralised_in_header(organiser_client, event):
     csv_rows = read_csv(organiser_client.get(url("attendees_csv", event)))
     content = b"".join(organiser_client.get(url("attendees_xlsx", event)).streaming_content)
 
-    assert csv_rows[0][7] == "'=1+1"
-    cell = load_workbook(io.BytesIO(content)).active["H1"]
+    assert csv_rows[0][8] == "'=1+1"
+    cell = load_workbook(io.BytesIO(content)).active["I1"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
 
 
@@ -375,7 +375,7 @@ def test_export_answers_fetched_per_chunk_not_per_row(event, django_assert_num_q
         chunks = list(export.chunks(size=2))
 
     assert [len(chunk) for chunk in chunks] == [2, 2, 1]
-    answers = [row[7] for chunk in chunks for row in chunk]
+    answers = [row[8] for chunk in chunks for row in chunk]
     assert answers == [f"answer {number}" for number in range(5)]
 
 

@@ -279,7 +279,7 @@ def copy_statement(export: AttendeeExport) -> tuple[str, list]:
     ``csv_cells`` formats it, the answers pivoted into a column per question."""
     selection, selection_params = export.selection("created_at").query.sql_with_params()
     fields = [column for column in export.columns if not column.question]
-    split = sum(1 for column in fields if column.key in CORE_FIELDS)
+    split = sum(1 for column in fields if column.key in LEADING_COLUMNS)
     names = [f"c{index}" for index in range(len(fields))]
     cells = [f"r.{name}" for name in names]
     answers, label_params, pivot = [], [], []

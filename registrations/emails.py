@@ -1,11 +1,11 @@
 """What Turnout writes to attendees, and queuing it with the change that causes it.
 
-Each ``queue_*`` function renders the email now, in the language of the person who caused
-it, and stores it as an ``OutboundEmail`` in the caller's transaction; the caller queues its
-sending in the same transaction (``tasks.enqueue_delivery``), as the services do. This module
-imports no task: the worker that sends an email calls ``compose`` from here.
-A stored email holds a placeholder where the attendee's personal link goes; the link is
-written in only when the email is sent (``OutboundEmail.bodies_to_send``).
+Each ``queue_*`` function renders the email now, in the attendee's language, and stores it
+as an ``OutboundEmail`` in the caller's transaction; the caller queues its sending in the
+same transaction (``tasks.enqueue_delivery``), as the services do. This module imports no
+task: the worker that sends an email calls ``compose`` from here. A stored email holds a
+placeholder where the attendee's personal link goes; the link is written in only when the
+email is sent (``OutboundEmail.bodies_to_send``).
 """
 
 import uuid
@@ -17,8 +17,9 @@ import icalendar
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events import calendar
 from events.models import Event
@@ -46,7 +47,14 @@ def single_line(value: str) -> str:
 
 
 def _local_start(event: Event) -> str:
-    return formats.date_format(event.local_starts_at, "j F Y")
+    # Translators: how a date is written (Django's date format: j day, F month, Y year).
+    return formats.date_format(event.local_starts_at, _("j F Y"))
+
+
+def in_language_of(registration: Registration) -> translation.override:
+    """Everything said to an attendee is said in the language they registered in, whoever
+    causes it: themselves, an organiser, or the worker writing an email later."""
+    return translation.override(registration.language or settings.LANGUAGE_CODE)
 
 
 def _invitation(registration: Registration, *, cancel: bool = False) -> str:
@@ -154,13 +162,14 @@ def queue_registration_email(registration: Registration) -> OutboundEmail:
     Stored with the registration but written by the worker when it sends it (``compose``):
     registering, under the event's lock, does not wait for templates and calendar files.
     """
-    email = _envelope(
-        to_email=registration.email,
-        to_name=registration.name,
-        event=registration.event,
-        registration=registration,
-        **_registration_email_kind(registration),
-    )
+    with in_language_of(registration):
+        email = _envelope(
+            to_email=registration.email,
+            to_name=registration.name,
+            event=registration.event,
+            registration=registration,
+            **_registration_email_kind(registration),
+        )
     email.compose_later = True
     email.save(force_insert=True)
     return email
@@ -184,10 +193,11 @@ def _registration_email_kind(registration: Registration) -> dict[str, str]:
 def compose(email: OutboundEmail) -> None:
     """Write the text of an email stored to be written later (``queue_registration_email``)."""
     registration = email.registration
-    context = _context(registration.event, registration)
-    email.body_text, email.body_html = render(email.kind, context)
-    if email.kind == Kind.CONFIRMATION:
-        email.calendar = _invitation(registration)
+    with in_language_of(registration):
+        context = _context(registration.event, registration)
+        email.body_text, email.body_html = render(email.kind, context)
+        if email.kind == Kind.CONFIRMATION:
+            email.calendar = _invitation(registration)
     email.compose_later = False
     email.save(update_fields=["body_text", "body_html", "calendar", "compose_later"])
 
@@ -195,37 +205,40 @@ def compose(email: OutboundEmail) -> None:
 def queue_already_registered_email(registration: Registration) -> OutboundEmail:
     """Someone registered this address again: its own link goes to the address it was
     registered with, whatever was typed, and the form answers as for anyone."""
-    return _to_attendee(
-        registration,
-        Kind.ALREADY_REGISTERED,
-        _("You are already registered: %(title)s")
-        % {"title": single_line(registration.event.title)},
-        key=f"{Kind.ALREADY_REGISTERED}:{registration.pk}:{uuid.uuid4().hex}",
-    )
+    with in_language_of(registration):
+        return _to_attendee(
+            registration,
+            Kind.ALREADY_REGISTERED,
+            _("You are already registered: %(title)s")
+            % {"title": single_line(registration.event.title)},
+            key=f"{Kind.ALREADY_REGISTERED}:{registration.pk}:{uuid.uuid4().hex}",
+        )
 
 
 def queue_promotion_email(registration: Registration) -> OutboundEmail:
-    return _to_attendee(
-        registration,
-        Kind.PROMOTED,
-        _("A place is now yours: %(title)s") % {"title": single_line(registration.event.title)},
-        # Whoever is moved back to the waiting list can be promoted again, and told again.
-        key=f"{Kind.PROMOTED}:{registration.pk}:{uuid.uuid4().hex}",
-        ics=_invitation(registration),
-    )
+    with in_language_of(registration):
+        return _to_attendee(
+            registration,
+            Kind.PROMOTED,
+            _("A place is now yours: %(title)s") % {"title": single_line(registration.event.title)},
+            # Whoever is moved back to the waiting list can be promoted again, and told again.
+            key=f"{Kind.PROMOTED}:{registration.pk}:{uuid.uuid4().hex}",
+            ics=_invitation(registration),
+        )
 
 
 def queue_cancellation_email(
     registration: Registration, *, had_place: bool = True
 ) -> OutboundEmail:
     """Confirms a cancellation; removes the event from the calendar of who had a place."""
-    return _to_attendee(
-        registration,
-        Kind.CANCELLED,
-        _("Your registration is cancelled: %(title)s")
-        % {"title": single_line(registration.event.title)},
-        ics=_invitation(registration, cancel=True) if had_place else "",
-    )
+    with in_language_of(registration):
+        return _to_attendee(
+            registration,
+            Kind.CANCELLED,
+            _("Your registration is cancelled: %(title)s")
+            % {"title": single_line(registration.event.title)},
+            ics=_invitation(registration, cancel=True) if had_place else "",
+        )
 
 
 def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> list[OutboundEmail]:
@@ -233,32 +246,32 @@ def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> lis
     event, or cancelled it. Returns the emails stored."""
     if "status" in changed_fields and event.status == Event.Status.CANCELLED:
         kind = Kind.EVENT_CANCELLED
-        subject = _("Cancelled: %(title)s")
+        subject = gettext_lazy("Cancelled: %(title)s")
     elif TIME_AND_PLACE_FIELDS & set(changed_fields) and event.status == Event.Status.PUBLISHED:
         kind = Kind.EVENT_CHANGED
-        subject = _("Changed: %(title)s")
+        subject = gettext_lazy("Changed: %(title)s")
     else:
         return []
-    subject = subject % {"title": single_line(event.title)}
     # One key per change: every change is announced, each once.
     change = uuid.uuid4().hex
     stored = []
     # Held places are left out: they get the event as it is when they confirm their address.
     for registration in Registration.objects.filter(event=event).active().not_on_hold():
         registration.event = event
-        ics = ""
-        if registration.status == Status.CONFIRMED:
-            ics = _invitation(registration, cancel=kind == Kind.EVENT_CANCELLED)
-        stored.append(
-            _to_attendee(
-                registration,
-                kind,
-                subject,
-                key=f"{kind}:{change}:{registration.pk}",
-                ics=ics,
-                changed=sorted(TIME_AND_PLACE_FIELDS & set(changed_fields)),
+        with in_language_of(registration):
+            ics = ""
+            if registration.status == Status.CONFIRMED:
+                ics = _invitation(registration, cancel=kind == Kind.EVENT_CANCELLED)
+            stored.append(
+                _to_attendee(
+                    registration,
+                    kind,
+                    str(subject) % {"title": single_line(event.title)},
+                    key=f"{kind}:{change}:{registration.pk}",
+                    ics=ics,
+                    changed=sorted(TIME_AND_PLACE_FIELDS & set(changed_fields)),
+                )
             )
-        )
     return stored
 
 
@@ -281,7 +294,7 @@ def queue_reminders(
     for registration in reminder_due(now):
         title = single_line(registration.event.title)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), in_language_of(registration):
                 email = _to_attendee(
                     registration,
                     Kind.REMINDER,
@@ -333,15 +346,16 @@ def queue_organiser_message(
     stored = []
     for registration in recipients:
         registration.event = event
-        stored.append(
-            _to_attendee(
-                registration,
-                Kind.MESSAGE,
-                message.subject,
-                key=f"message:{message.pk}:{registration.pk}",
-                body=body,
+        with in_language_of(registration):
+            stored.append(
+                _to_attendee(
+                    registration,
+                    Kind.MESSAGE,
+                    message.subject,
+                    key=f"message:{message.pk}:{registration.pk}",
+                    body=body,
+                )
             )
-        )
     return message, stored
 
 
@@ -367,19 +381,20 @@ def queue_personal_links(*, request_id: int) -> OutboundEmail | None:
     links = [
         (registration, registration.personal_link_placeholder) for registration in registrations
     ]
-    email = _store(
-        kind=Kind.PERSONAL_LINKS,
-        key=f"{Kind.PERSONAL_LINKS}:{uuid.uuid4().hex}",
-        to_email=registrations[0].email,
-        to_name=registrations[0].name,
-        subject=_("Your registration links"),
-        template=Kind.PERSONAL_LINKS,
-        context={
-            "attendee": registrations[0],
-            "links": links,
-            "site_url": settings.SITE_URL,
-            "organisation_name": settings.ORGANISATION_NAME,
-        },
-    )
+    with in_language_of(registrations[0]):  # one email for all, in the next event's language
+        email = _store(
+            kind=Kind.PERSONAL_LINKS,
+            key=f"{Kind.PERSONAL_LINKS}:{uuid.uuid4().hex}",
+            to_email=registrations[0].email,
+            to_name=registrations[0].name,
+            subject=_("Your registration links"),
+            template=Kind.PERSONAL_LINKS,
+            context={
+                "attendee": registrations[0],
+                "links": links,
+                "site_url": settings.SITE_URL,
+                "organisation_name": settings.ORGANISATION_NAME,
+            },
+        )
     email.listed_registrations.set(registrations)
     return email

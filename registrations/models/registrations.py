@@ -6,6 +6,7 @@ import secrets
 import unicodedata
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, models
 from django.db.models import Count, F, Q
@@ -174,6 +175,13 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancellation_reason = models.CharField(_("cancellation reason"), max_length=500, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the attendee registered in: their emails are written in it."),
+    )
     # The key of the form that created this registration: a resubmitted form finds it again.
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
     anonymised_at = models.DateTimeField(

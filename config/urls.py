@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 from django.views.generic import RedirectView, TemplateView
+from django.views.i18n import set_language
 
 from config import two_factor
 from events import views as event_views

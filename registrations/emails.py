@@ -17,7 +17,7 @@ import icalendar
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,12 +49,6 @@ def single_line(value: str) -> str:
 def _local_start(event: Event) -> str:
     # Translators: how a date is written (Django's date format: j day, F month, Y year).
     return formats.date_format(event.local_starts_at, _("j F Y"))
-
-
-def in_language_of(registration: Registration) -> translation.override:
-    """Everything said to an attendee is said in the language they registered in, whoever
-    causes it: themselves, an organiser, or the worker writing an email later."""
-    return translation.override(registration.language or settings.LANGUAGE_CODE)
 
 
 def _invitation(registration: Registration, *, cancel: bool = False) -> str:
@@ -162,7 +156,7 @@ def queue_registration_email(registration: Registration) -> OutboundEmail:
     Stored with the registration but written by the worker when it sends it (``compose``):
     registering, under the event's lock, does not wait for templates and calendar files.
     """
-    with in_language_of(registration):
+    with registration.in_own_language():
         email = _envelope(
             to_email=registration.email,
             to_name=registration.name,
@@ -193,7 +187,7 @@ def _registration_email_kind(registration: Registration) -> dict[str, str]:
 def compose(email: OutboundEmail) -> None:
     """Write the text of an email stored to be written later (``queue_registration_email``)."""
     registration = email.registration
-    with in_language_of(registration):
+    with registration.in_own_language():
         context = _context(registration.event, registration)
         email.body_text, email.body_html = render(email.kind, context)
         if email.kind == Kind.CONFIRMATION:
@@ -205,7 +199,7 @@ def compose(email: OutboundEmail) -> None:
 def queue_already_registered_email(registration: Registration) -> OutboundEmail:
     """Someone registered this address again: its own link goes to the address it was
     registered with, whatever was typed, and the form answers as for anyone."""
-    with in_language_of(registration):
+    with registration.in_own_language():
         return _to_attendee(
             registration,
             Kind.ALREADY_REGISTERED,
@@ -216,7 +210,7 @@ def queue_already_registered_email(registration: Registration) -> OutboundEmail:
 
 
 def queue_promotion_email(registration: Registration) -> OutboundEmail:
-    with in_language_of(registration):
+    with registration.in_own_language():
         return _to_attendee(
             registration,
             Kind.PROMOTED,
@@ -231,7 +225,7 @@ def queue_cancellation_email(
     registration: Registration, *, had_place: bool = True
 ) -> OutboundEmail:
     """Confirms a cancellation; removes the event from the calendar of who had a place."""
-    with in_language_of(registration):
+    with registration.in_own_language():
         return _to_attendee(
             registration,
             Kind.CANCELLED,
@@ -258,7 +252,7 @@ def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> lis
     # Held places are left out: they get the event as it is when they confirm their address.
     for registration in Registration.objects.filter(event=event).active().not_on_hold():
         registration.event = event
-        with in_language_of(registration):
+        with registration.in_own_language():
             ics = ""
             if registration.status == Status.CONFIRMED:
                 ics = _invitation(registration, cancel=kind == Kind.EVENT_CANCELLED)
@@ -266,7 +260,7 @@ def queue_event_change_emails(*, event: Event, changed_fields: list[str]) -> lis
                 _to_attendee(
                     registration,
                     kind,
-                    str(subject) % {"title": single_line(event.title)},
+                    str(subject) % {"title": single_line(registration.event.title)},
                     key=f"{kind}:{change}:{registration.pk}",
                     ics=ics,
                     changed=sorted(TIME_AND_PLACE_FIELDS & set(changed_fields)),
@@ -292,14 +286,14 @@ def queue_reminders(
     """
     stored = []
     for registration in reminder_due(now):
-        title = single_line(registration.event.title)
         try:
-            with transaction.atomic(), in_language_of(registration):
+            with transaction.atomic(), registration.in_own_language():
+                event = registration.event
                 email = _to_attendee(
                     registration,
                     Kind.REMINDER,
                     _("Reminder: %(title)s on %(date)s")
-                    % {"title": title, "date": _local_start(registration.event)},
+                    % {"title": single_line(event.title), "date": _local_start(event)},
                 )
                 if then is not None:
                     then(email)
@@ -346,7 +340,7 @@ def queue_organiser_message(
     stored = []
     for registration in recipients:
         registration.event = event
-        with in_language_of(registration):
+        with registration.in_own_language():
             stored.append(
                 _to_attendee(
                     registration,
@@ -381,7 +375,7 @@ def queue_personal_links(*, request_id: int) -> OutboundEmail | None:
     links = [
         (registration, registration.personal_link_placeholder) for registration in registrations
     ]
-    with in_language_of(registrations[0]):  # one email for all, in the next event's language
+    with registrations[0].in_own_language():  # one email for all, in the next event's language
         email = _store(
             kind=Kind.PERSONAL_LINKS,
             key=f"{Kind.PERSONAL_LINKS}:{uuid.uuid4().hex}",

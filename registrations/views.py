@@ -82,9 +82,10 @@ class EventStatusView(event_views.EventStatusView):
 
 
 def get_visible_event(request, slug: str) -> Event:
-    return get_object_or_404(
+    event = get_object_or_404(
         Event.objects.visible_to(request.user).select_related("organiser"), slug=slug
     )
+    return event.in_language()
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,7 +154,7 @@ def register_done(request, token):
         request,
         "registrations/register_done.html",
         {
-            "event": registration.event,
+            "event": registration.event.in_language(),
             "attendee": registration,
             "manage_url": request.build_absolute_uri(registration.personal_path),
         },
@@ -195,7 +196,7 @@ def confirm(request, token):
         "registrations/confirm.html",
         {
             "attendee": registration,
-            "event": registration.event,
+            "event": registration.event.in_language(),
             "refusal": refusal,
             "availability": registration_summary(registration.event),
         },
@@ -276,7 +277,7 @@ def manage(request, token):
         "registrations/manage.html",
         {
             "attendee": registration,
-            "event": registration.event,
+            "event": registration.event.in_language(),
             "form": form,
             "waitlist_position": _waitlist_position(registration),
             "checkin_qr": _checkin_qr(request, registration),
@@ -301,7 +302,7 @@ def cancel(request, token):
     return render(
         request,
         "registrations/cancel.html",
-        {"attendee": registration, "event": registration.event},
+        {"attendee": registration, "event": registration.event.in_language()},
     )
 
 
@@ -315,7 +316,9 @@ def erase(request, token):
         messages.success(request, _("Your registration and your personal data were deleted."))
         return redirect(event)
     return render(
-        request, "registrations/erase.html", {"attendee": registration, "event": registration.event}
+        request,
+        "registrations/erase.html",
+        {"attendee": registration, "event": registration.event.in_language()},
     )
 
 

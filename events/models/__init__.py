@@ -7,9 +7,13 @@ where migrations also find ``TimezoneField``.
 from .events import Event, EventQuerySet
 from .fields import TimezoneField, timezone_choices, timezone_names, validate_timezone
 from .organisers import Membership, Organiser, OrganiserQuerySet, Topic
+from .words import LANGUAGE_CODES, TRANSLATED_FIELDS, translation_field_names
 
 __all__ = [
     "Event",
+    "LANGUAGE_CODES",
+    "TRANSLATED_FIELDS",
+    "translation_field_names",
     "EventQuerySet",
     "Membership",
     "Organiser",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import TimezoneField
 from .organisers import Membership, Organiser, Topic
+from .words import EventWords
 
 
 class EventQuerySet(models.QuerySet):
@@ -61,7 +62,7 @@ class EventQuerySet(models.QuerySet):
         ).distinct()
 
 
-class Event(models.Model):
+class Event(EventWords):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")

@@ -1,6 +1,7 @@
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -26,3 +27,12 @@ def markdown(text: str) -> str:
             link_rel="noopener noreferrer nofollow",
         )
     )
+
+
+@register.filter
+def lang_of(event, field: str) -> str:
+    """` lang="…"` for an event's text shown in another language than the page's (its main
+    language, where no translation was given), so screen readers pronounce it right; else "".
+    """
+    language = getattr(event, "text_languages", {}).get(field, "")
+    return format_html(' lang="{}"', language) if language else ""

@@ -4,6 +4,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db import connection, models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
@@ -285,6 +287,19 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+    @contextmanager
+    def in_own_language(self):
+        """Inside it, what is said to the attendee is in the language they registered in,
+        whoever causes it (they, an organiser, the worker writing an email later): Django's
+        translations, and ``self.event`` with the event's own words in that language."""
+        event = self.event
+        with translation.override(self.language or settings.LANGUAGE_CODE):
+            self.event = event.in_language()
+            try:
+                yield
+            finally:
+                self.event = event
 
     @property
     def is_on_hold(self) -> bool:

@@ -1,6 +1,7 @@
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -36,3 +37,10 @@ def lang_of(event, field: str) -> str:
     """
     language = getattr(event, "text_languages", {}).get(field, "")
     return format_html(' lang="{}"', language) if language else ""
+
+
+@register.simple_tag
+def language_names() -> list[tuple[str, str]]:
+    """The site's languages, each named in its own language, as a switcher shows them:
+    Django's ``get_available_languages`` would translate the names into the page's."""
+    return settings.LANGUAGES

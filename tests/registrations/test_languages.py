@@ -158,3 +158,11 @@ def test_event_list_marks_titles_shown_in_another_language(client, vitoria):
     page = client.get("/events/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
 
     assert f'<a href="/events/{vitoria.slug}/" lang="en">Data and democracy</a>' in page
+
+
+def test_switcher_names_each_language_in_its_own_language(client, vitoria):
+    page = client.get(f"/events/{vitoria.slug}/", HTTP_ACCEPT_LANGUAGE="eu").content.decode()
+
+    assert 'value="en" lang="en">English</button>' in page
+    assert 'value="es" lang="es">Español</button>' in page
+    assert '<span class="fw-semibold" lang="eu" aria-current="true">Euskara</span>' in page

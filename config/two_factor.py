@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -67,9 +68,25 @@ def _clean_code(value: str) -> str:
 
 
 class AdminLoginForm(AdminAuthenticationForm):
-    """The admin's login: username and password, and the code for those who set one up."""
+    """The admin's login: username and password, and the code for those who set one up.
+
+    A wrong username and a wrong password get the same answer, as in Django: the page does
+    not tell who has an account. Only someone who typed the right password is told that
+    their account is not a member of any organisation.
+    """
 
     otp_token = code_field()
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "This username and password do not match an account. Both are case-sensitive. "
+            "New colleagues choose their password from the link in their invitation first."
+        ),
+        "not_member": gettext_lazy(
+            "Your password is right, but your account is not a member of any organisation. "
+            "Ask a manager of your organisation to invite you."
+        ),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +97,10 @@ class AdminLoginForm(AdminAuthenticationForm):
 
     def confirm_login_allowed(self, user):
         # Reached only once the password is right: the code is asked for after it.
-        super().confirm_login_allowed(user)
+        AuthenticationForm.confirm_login_allowed(self, user)  # an inactive account
+        # Staff status follows membership (events.team): not staff means a member of none.
+        if not user.is_staff:
+            raise ValidationError(self.error_messages["not_member"], code="not_member")
         devices = confirmed_devices(user)
         if not devices:
             return

@@ -8,10 +8,16 @@ organiser pages (export, sign-in sheet, catering, dashboard, check-in, message).
 import zoneinfo
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import team
 from .models import (
     LANGUAGE_CODES,
     Event,
@@ -40,9 +46,10 @@ class EventAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "kind", "status", "main_language", "summary", "description",
             "topics", "timezone",
-            "starts_at", "ends_at", "venue_name", "venue_address", "map_url", "organiser",
+            "starts_at", "ends_at", "attendance_mode", "venue_name", "venue_address", "map_url",
+            "join_url", "organiser",
             "co_organisers", "capacity", "waitlist_enabled", "waitlist_limit",
-            "confirm_email_addresses",
+            "confirm_email_addresses", "network_limit_lifted",
             "registration_opens_at", "registration_closes_at", "external_registration_url",
             "website_url", "image", "category", "featured", "needs_review", "review_notes",
             "retention_days",
@@ -90,6 +97,7 @@ REGISTRATION_FIELDSET = (
             "waitlist_enabled",
             "waitlist_limit",
             "confirm_email_addresses",
+            "network_limit_lifted",
             "registration_opens_at",
             "registration_closes_at",
             "external_registration_url",
@@ -138,7 +146,18 @@ class EventAdmin(OrganiserScopedAdmin):
         ),
         REVIEW_FIELDSET,
         (_("When"), {"fields": ["timezone", "starts_at", "ends_at"]}),
-        (_("Where"), {"fields": ["venue_name", "venue_address", "map_url"]}),
+        (
+            _("Where"),
+            {
+                "fields": [
+                    "attendance_mode",
+                    "venue_name",
+                    "venue_address",
+                    "map_url",
+                    "join_url",
+                ]
+            },
+        ),
         (_("Organisers"), {"fields": ["organiser", "co_organisers"]}),
         REGISTRATION_FIELDSET,
         (_("Personal data"), {"fields": ["retention_days"]}),
@@ -212,13 +231,32 @@ class EventAdmin(OrganiserScopedAdmin):
         return timezone.localtime(event.starts_at, event.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
 
 
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """Members added or removed here gain or lose staff status with their membership."""
+
+    def save_new(self, form, commit=True):
+        membership = super().save_new(form, commit=False)
+        return team.add_membership(membership=membership) if commit else membership
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            team.remove_member(membership=obj)
+
+
 class MembershipInline(admin.TabularInline):
-    """Who works for the organisation. Only superusers change it: a member who could would
-    make themselves a manager, or a member of any organisation."""
+    """Who works for the organisation. Its managers add colleagues by inviting them ("Invite
+    a colleague") and remove members here. Only superusers add any existing account or change
+    a role here: a manager who could would make anyone a member, or promote themselves."""
 
     model = Membership
-    extra = 1
+    formset = MembershipFormSet
+    extra = 0
     autocomplete_fields = ["user"]
+
+    def _manages(self, request, obj) -> bool:
+        if request.user.is_superuser:
+            return True
+        return obj is not None and managed_organisers(request.user).filter(pk=obj.pk).exists()
 
     def has_view_permission(self, request, obj=None):
         # Without an organisation, Django asks whether to fetch any memberships at all.
@@ -233,7 +271,16 @@ class MembershipInline(admin.TabularInline):
         return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return self._manages(request, obj)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Their email address"),
+        max_length=254,
+        help_text=_("They receive an email with a link to choose their password."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
 @admin.register(Organiser)
@@ -266,6 +313,51 @@ class OrganiserAdmin(TurnoutModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def get_urls(self):
+        invite = path(
+            "<int:object_id>/invite/",
+            self.admin_site.admin_view(self.invite),
+            name="events_organiser_invite",
+        )
+        return [invite, *super().get_urls()]
+
+    def invite(self, request, object_id):
+        """A manager invites a colleague to the organisation, by email, with a role."""
+        organiser = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, organiser):
+            raise PermissionDenied
+        form = InvitationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                team.invite_member(
+                    organiser=organiser,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    gettext("The invitation is on its way to %(email)s.")
+                    % {"email": form.cleaned_data["email"]},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:events_organiser_change", organiser.pk)
+        return TemplateResponse(
+            request,
+            "admin/events/organiser/invite.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": organiser,
+                "title": gettext("Invite a colleague to %(organiser)s")
+                % {"organiser": organiser.name},
+                "form": form,
+            },
+            status=400 if form.errors else 200,
+        )
 
 
 @admin.register(Topic)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Event
 
@@ -36,8 +37,14 @@ def location(event: Event) -> str:
     )
 
 
-def calendar_event(event: Event, *, uid: str, seq: int | None = None) -> icalendar.Event:
-    """The event as a VEVENT, with its times in the event's own timezone (TZID)."""
+def calendar_event(
+    event: Event, *, uid: str, seq: int | None = None, join_url: str = ""
+) -> icalendar.Event:
+    """The event as a VEVENT, with its times in the event's own timezone (TZID).
+
+    ``join_url`` is given only for an attendee's own invitation: public calendars never hold
+    the join link of an online event, which only confirmed attendees get.
+    """
     vevent = icalendar.Event()
     vevent.add("uid", uid)
     vevent.add("sequence", sequence(event) if seq is None else seq)
@@ -46,10 +53,13 @@ def calendar_event(event: Event, *, uid: str, seq: int | None = None) -> icalend
     vevent.add("dtend", event.local_ends_at)
     vevent.add("summary", event.title)
     url = absolute_url(event.get_absolute_url())
-    vevent.add("description", "\n\n".join(part for part in [event.summary, url] if part))
-    vevent.add("url", url)
-    if location(event):
-        vevent.add("location", location(event))
+    join = _("Join online: %(url)s") % {"url": join_url} if join_url else ""
+    vevent.add("description", "\n\n".join(part for part in [event.summary, join, url] if part))
+    # Calendar programs open URL and make a link of LOCATION: the call, where there is one.
+    vevent.add("url", join_url or url)
+    where = " · ".join(part for part in [location(event), join_url] if part)
+    if where:
+        vevent.add("location", where)
     if event.status == Event.Status.CANCELLED:
         vevent.add("status", "CANCELLED")
     else:

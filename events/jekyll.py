@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import page_text, stated_times
+from . import page_mode, page_text, stated_times
 
 PAGE_SUFFIXES = {".md", ".markdown"}
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
@@ -31,6 +31,7 @@ DEFAULT_LENGTH = timedelta(hours=1)
 # website uses; "organising" is the organisation's own.
 # The event fields a page's time sets, together: one is never changed without the others.
 TIMES = "times"
+ATTENDANCE = "attendance_mode"
 LISTING_CATEGORIES = frozenset(
     {"speaking", "presenting", "participating", "partipating", "attending"}
 )
@@ -76,6 +77,7 @@ class Page:
     end_time: time | None = None
     start_day: date | None = None
     timezone: str = ""
+    attendance_mode: str = page_mode.Mode.IN_PERSON
     venue_name: str = ""
     venue_address: str = ""
     map_url: str = ""
@@ -192,9 +194,27 @@ def parse_page(
     )
     _read_link(page, _text(metadata.get("link")))
     _read_where(page, body)
+    _read_mode(page, body)
     _read_when(page, body, default_tz)
     _read_registration_links(page, body)
     return page
+
+
+def _read_mode(page: Page, body: str) -> None:
+    """In person, online or hybrid, from what the page says; an event people join online
+    needs its join link, which the website never publishes, before it can be published."""
+    mode = page_mode.read_mode(body, venue=page.venue_name)
+    page.attendance_mode = mode.mode
+    if mode.review:
+        page.review_notes.append(ReviewNote(ATTENDANCE, mode.review))
+    if mode.mode != page_mode.Mode.IN_PERSON and not page.is_listing:
+        page.review_notes.append(
+            ReviewNote(
+                ATTENDANCE,
+                _("People attend online: add the join link before publishing (%(words)s).")
+                % {"words": ", ".join(mode.evidence)},
+            )
+        )
 
 
 def _text(value) -> str:

@@ -4,10 +4,13 @@ They show events as ``events`` knows them. ``registrations`` serves these pages 
 place, through subclasses that add what registration allows (``registrations/views.py``).
 """
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
@@ -91,6 +94,81 @@ class EventStatusView(View):
             "starts_at": event.starts_at.isoformat(),
             "capacity": event.capacity,
         }
+
+
+class CalendarJsonView(View):
+    """``/events.json``: the whole public calendar in one document, for the organisation's
+    website to build its pages from (a Jekyll ``_data`` file, say). Published and cancelled
+    events, past and upcoming; never drafts, nor anything only attendees may know (the join
+    link of an online event). Everyone gets the same document, so one copy at most
+    EVENT_PAGE_CACHE_SECONDS old is shared, as for the event page."""
+
+    http_method_names = ["get"]
+
+    def dispatch(self, request, *args, **kwargs):
+        seconds = settings.EVENT_PAGE_CACHE_SECONDS
+        if seconds:
+            shared = cache_page(seconds, key_prefix="events-json")(super().dispatch)
+            return shared(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        now = timezone.now()
+        events = list(
+            Event.objects.listed()
+            .select_related("organiser")
+            .prefetch_related("topics")
+            .order_by("starts_at", "pk")
+        )
+        response = JsonResponse(
+            {
+                "generated_at": _utc(now),
+                "events_url": calendar.absolute_url(reverse("events:list")),
+                "events": self.get_events_data(events, now),
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    def get_events_data(self, events: list[Event], now: datetime) -> list[dict]:
+        return [self.get_event_data(event) for event in events]
+
+    def get_event_data(self, event: Event) -> dict:
+        return {
+            "slug": event.slug,
+            "title": event.title,
+            "summary": event.summary,
+            # A listing is another organisation's event: people register with the host.
+            "kind": event.kind,
+            "status": event.status,
+            "url": calendar.absolute_url(event.get_absolute_url()),
+            "ics_url": calendar.absolute_url(reverse("events:ics", args=[event.slug])),
+            "external_registration_url": event.external_registration_url or None,
+            "timezone": event.timezone,
+            "starts_at": event.local_starts_at.isoformat(),
+            "ends_at": event.local_ends_at.isoformat(),
+            "starts_at_utc": _utc(event.starts_at),
+            "ends_at_utc": _utc(event.ends_at),
+            "attendance_mode": event.attendance_mode,
+            "attendance_mode_label": event.get_attendance_mode_display(),
+            "venue": {
+                "name": event.venue_name,
+                "address": event.venue_address,
+                "map_url": event.map_url or None,
+            },
+            "organiser": event.organiser.name,
+            "topics": [topic.name for topic in event.topics.all()],
+            "capacity": event.capacity,
+            "featured": event.featured,
+            "image": event.image or None,
+            "image_url": event.image_url or None,
+            "website_url": event.website_url or None,
+        }
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 @never_cache

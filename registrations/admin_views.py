@@ -175,7 +175,24 @@ def _back_to(request, event: Event) -> str:
 def checkin_entry(request, event: Event, admin_context, registration_id: int):
     """One attendee's entry: where their QR code leads; check in or undo from here."""
     registration = get_object_or_404(Registration, event=event, pk=registration_id)
-    if request.method == "POST":
+    over_capacity = None
+    if request.method == "POST" and request.POST.get("action") == "give_place":
+        allow = request.POST.get("allow_over_capacity") == "yes"
+        try:
+            services.give_place_at_door(registration=registration, allow_over_capacity=allow)
+        except services.RegistrationRefused as error:
+            if error.code != "over_capacity":
+                messages.error(request, error.message)
+                return redirect(_back_to(request, event))
+            # Asked here, next to the person: the confirmation keeps where to go back to.
+            over_capacity = error.message
+        else:
+            messages.success(
+                request,
+                _("%(name)s has a place and is checked in.") % {"name": registration.name},
+            )
+            return redirect(_back_to(request, event))
+    elif request.method == "POST":
         try:
             if request.POST.get("action") == "undo":
                 services.undo_check_in(registration=registration)
@@ -197,7 +214,8 @@ def checkin_entry(request, event: Event, admin_context, registration_id: int):
             "event": event,
             "registration": registration,
             "counts": Registration.objects.filter(event=event).counts(),
-            "here": request.get_full_path(),
+            "here": _back_to(request, event) if over_capacity else request.get_full_path(),
+            "over_capacity": over_capacity,
         },
     )
 
@@ -215,6 +233,19 @@ def walk_in(request, event: Event, admin_context):
                 allow_over_capacity=form.cleaned_data["allow_over_capacity"],
             )
         except services.RegistrationRefused as error:
+            known = services.active_registration_for(event, form.cleaned_data["email"])
+            if error.code == "duplicate" and known is not None:
+                # Someone who registered and forgot, or is on the waiting list: found, not
+                # refused; their row offers to check them in or give them a place.
+                messages.info(
+                    request,
+                    _(
+                        "%(name)s is already registered with this address: check them in or "
+                        "give them a place below."
+                    )
+                    % {"name": known.name},
+                )
+                return redirect(_list_url(event, known.email))
             form.add_error("email" if error.code == "duplicate" else None, error.message)
         else:
             messages.success(

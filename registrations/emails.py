@@ -32,13 +32,9 @@ Status = Registration.Status
 
 # The fields of an event whose change attendees are told about.
 TIME_AND_PLACE_FIELDS = {
-    "starts_at",
-    "ends_at",
-    "timezone",
-    "venue_name",
-    "venue_address",
-    "map_url",
-}
+    "starts_at", "ends_at", "timezone", "venue_name", "venue_address", "map_url",
+    "attendance_mode", "join_url",
+}  # fmt: skip
 
 
 def single_line(value: str) -> str:
@@ -56,7 +52,10 @@ def _invitation(registration: Registration, *, cancel: bool = False) -> str:
     event = registration.event
     seq = calendar.sequence(event) + (1 if cancel else 0)
     vevent = calendar.calendar_event(
-        event, uid=f"{registration.calendar_uid}@{calendar.site_domain()}", seq=seq
+        event,
+        uid=f"{registration.calendar_uid}@{calendar.site_domain()}",
+        seq=seq,
+        join_url="" if cancel else registration.join_url,
     )
     organiser_email = event.organiser.contact_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     organiser = icalendar.vCalAddress(f"mailto:{organiser_email}")
@@ -81,6 +80,8 @@ def _context(event: Event, registration: Registration | None = None, **extra) ->
         "personal_link": registration.personal_link_placeholder if registration else "",
         # For a place held until the address is confirmed: the link that confirms it.
         "confirm_link": registration.confirm_link_placeholder if registration else "",
+        # Only for who may join the call now (``Registration.join_url``).
+        "join_url": registration.join_url if registration else "",
         "event_url": calendar.absolute_url(event.get_absolute_url()),
         "site_url": settings.SITE_URL,
         "organisation_name": settings.ORGANISATION_NAME,

@@ -280,3 +280,66 @@ class WalkInForm(forms.Form):
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
+
+
+class OrganiserRegistrationForm(QuestionsMixin, forms.Form):
+    """Someone the organisers register themselves, with a note in place of consent."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=200, validators=[no_control_characters, validate_name]
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("They receive their confirmation and personal link here."),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, required=False, validators=[no_control_characters]
+    )
+    role = forms.CharField(
+        label=_("Role or job title"),
+        max_length=200,
+        required=False,
+        validators=[no_control_characters],
+    )
+    access_needs = forms.CharField(
+        label=_("Access needs"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2})
+    )
+    dietary_requirements = forms.CharField(
+        label=_("Dietary requirements"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        validators=[no_control_characters],
+        help_text=_(
+            "Who they are and how they agreed, in place of the form's consent: “Speaker, "
+            "agreed by email”."
+        ),
+    )
+    allow_over_capacity = forms.BooleanField(
+        label=_("Give a place over capacity"),
+        required=False,
+        help_text=_("Only if the venue has room: the event may already be full."),
+    )
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_questions(questions)
+        for question in self.questions:
+            # The organisers may not know every answer; the attendee can add it later.
+            self.fields[question.field_name].required = False
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def service_arguments(self) -> dict:
+        arguments = {
+            name: self.cleaned_data[name]
+            for name in [*DETAIL_FIELDS, "note", "allow_over_capacity"]
+        }
+        arguments["answers"] = self.answers()
+        return arguments

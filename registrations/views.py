@@ -1,5 +1,6 @@
 import hashlib
 import re
+from datetime import datetime
 from functools import wraps
 
 import segno
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.network import client_address as _client_address
+from events import calendar
 from events import views as event_views
 from events.models import Event
 
@@ -81,6 +83,29 @@ class EventStatusView(event_views.EventStatusView):
         }
 
 
+class CalendarJsonView(event_views.CalendarJsonView):
+    """``/events.json`` with each event's places and registration state, as status.json."""
+
+    def get_events_data(self, events: list[Event], now: datetime) -> list[dict]:
+        by_event = summaries(events, now)
+        return [
+            {**self.get_event_data(event), **_places(event, by_event[event.pk])} for event in events
+        ]
+
+
+def _places(event: Event, summary: dict) -> dict:
+    external = summary["state"] == Event.RegistrationState.EXTERNAL
+    register = reverse("registrations:register", args=[event.slug])
+    return {
+        # Where to register: Turnout's form, unless registration is handled elsewhere.
+        "register_url": None if external else calendar.absolute_url(register),
+        "registration": summary["state"],
+        "places_left": summary["places_left"],
+        "confirmed": summary["confirmed"],
+        "waitlisted": summary["waitlisted"],
+    }
+
+
 def get_visible_event(request, slug: str) -> Event:
     event = get_object_or_404(
         Event.objects.visible_to(request.user).select_related("organiser"), slug=slug
@@ -92,11 +117,18 @@ def get_visible_event(request, slug: str) -> Event:
 def register(request, slug):
     event = get_visible_event(request, slug)
     form = RegistrationForm(request.POST or None, questions=event.questions.current())
+    if event.status == Event.Status.DRAFT:
+        # Only the draft's organisers see it (get_visible_event): they try the form as
+        # attendees will see it, and nothing they send is kept.
+        return _preview(request, event, form)
     limited = False
     if request.method == "POST" and form.is_valid():
         limit = settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR
         # A script filling an event from one network address is slowed down; people behind
-        # one office address registering colleagues stay well within the limit.
+        # one office address registering colleagues stay well within the limit. The event's
+        # organisers, and everyone at an event that lifts it (the venue's Wi-Fi), are not.
+        if event.network_limit_lifted or _organises(request.user, event):
+            limit = 0
         if limit and not _within_limit("register", _client_address(request), limit):
             limited = True
             form.add_error(
@@ -141,6 +173,28 @@ def register(request, slug):
     )
 
 
+def _organises(user, event: Event) -> bool:
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    return Event.objects.organised_by_member(user).filter(pk=event.pk).exists()
+
+
+def _preview(request, event: Event, form: RegistrationForm):
+    tried = request.method == "POST" and form.is_valid()
+    return render(
+        request,
+        "registrations/register.html",
+        {
+            "event": event,
+            "form": form,
+            "availability": {**registration_summary(event), "state": "open", "can_register": True},
+            "preview": True,
+            "tried": tried,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 @personal_page
 @require_GET
 def register_done(request, token):
@@ -157,6 +211,7 @@ def register_done(request, token):
             "event": registration.event.in_language(),
             "attendee": registration,
             "manage_url": request.build_absolute_uri(registration.personal_path),
+            "join_url": registration.join_url,
         },
     )
 
@@ -281,6 +336,7 @@ def manage(request, token):
             "form": form,
             "waitlist_position": _waitlist_position(registration),
             "checkin_qr": _checkin_qr(request, registration),
+            "join_url": registration.join_url,
             "availability": registration_summary(registration.event),
         },
         status=400 if form.errors else 200,

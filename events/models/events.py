@@ -81,6 +81,11 @@ class Event(EventWords):
         CANCELLED = "cancelled", _("Cancelled")
         EXTERNAL = "external", _("Elsewhere")
 
+    class AttendanceMode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid: in person or online")
+
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(
         _("kind"),
@@ -113,6 +118,22 @@ class Event(EventWords):
     venue_name = models.CharField(_("venue name"), max_length=200, blank=True)
     venue_address = models.TextField(_("venue address"), blank=True)
     map_url = models.URLField(_("map link"), max_length=500, blank=True)
+    attendance_mode = models.CharField(
+        _("attendance mode"),
+        max_length=20,
+        choices=AttendanceMode.choices,
+        default=AttendanceMode.IN_PERSON,
+        help_text=_("Whether people come to the venue, join online, or either."),
+    )
+    join_url = models.URLField(
+        _("join link"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The video call or stream people join (Zoom, Teams…). Only attendees with a "
+            "confirmed place see it: on their own page, in their emails and calendar invitation."
+        ),
+    )
     capacity = models.PositiveIntegerField(
         _("capacity"),
         null=True,
@@ -135,6 +156,15 @@ class Event(EventWords):
         help_text=_(
             "People confirm their address through a link emailed to them. Until they do, their "
             "place (or place in the queue) is only held for a short time, then freed."
+        ),
+    )
+    network_limit_lifted = models.BooleanField(
+        _("no limit per network address"),
+        default=False,
+        help_text=_(
+            "Registrations from one network address are limited per hour, to slow down "
+            "scripts. Tick this when many people register from one network, such as the "
+            "venue's Wi-Fi on the day."
         ),
     )
     registration_opens_at = models.DateTimeField(
@@ -284,8 +314,20 @@ class Event(EventWords):
             and self.registration_closes_at <= self.registration_opens_at
         ):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
+        online_registration = self.is_online and not self.is_listing
+        if self.status == self.Status.PUBLISHED and online_registration and not self.join_url:
+            # Attendees would get a confirmation with nowhere to go. (A listing takes no
+            # registration here: people join through the host.)
+            errors["join_url"] = _(
+                "An online or hybrid event needs a join link before it is published."
+            )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_online(self) -> bool:
+        """Whether people can attend online (online or hybrid events)."""
+        return self.attendance_mode != self.AttendanceMode.IN_PERSON
 
     @property
     def is_listing(self) -> bool:

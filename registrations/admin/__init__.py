@@ -1,5 +1,5 @@
 """Registrations' admin: its own models' admins, and the event admin it extends."""
 
-from . import event, registration
+from . import event, records, registration
 
-__all__ = ["event", "registration"]
+__all__ = ["event", "records", "registration"]

@@ -20,6 +20,8 @@ from registrations import admin_views, emails, services
 from registrations.forms import OrganiserMessageForm
 from registrations.models import COUNTS, Registration
 
+from .added import add_registration
+from .copy import copy_event
 from .registration import QuestionInline, RegistrationInline
 
 
@@ -168,6 +170,8 @@ class EventAdmin(event_admin.EventAdmin):
         ("checkin/", admin_views.checkin, "checkin", True),
         ("checkin/walk-in/", admin_views.walk_in, "walk_in", True),
         ("checkin/<int:registration_id>/", admin_views.checkin_entry, "checkin_entry", True),
+        ("copy/", copy_event, "copy", True),
+        ("add-registration/", add_registration, "add_registration", True),
     ]
 
     def get_urls(self):

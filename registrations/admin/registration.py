@@ -1,16 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from events.permissions import OrganiserScopedAdmin, can_manage, is_member
 from registrations import services
-from registrations.forms import DETAIL_FIELDS, no_control_characters
-from registrations.models import Answer, OrganiserMessage, OutboundEmail, Question, Registration
+from registrations.forms import DETAIL_FIELDS, no_control_characters, question_field
+from registrations.models import Answer, Question, Registration
 
 Status = Registration.Status
 
@@ -89,11 +91,24 @@ class AnswerInline(ReadOnlyInline):
 
 
 class RegistrationAdminForm(forms.ModelForm):
+    questions: list[Question] = []
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("name", "organisation", "role"):
             if name in self.fields:
                 self.fields[name].validators.append(no_control_characters)
+        stored = {answer.question_id: answer.value for answer in self.instance.answers.all()}
+        for question in self.questions:
+            if question.pk in stored:
+                self.initial[question.field_name] = question.from_storage(stored[question.pk])
+
+    def changed_answers(self) -> dict[Question, str]:
+        return {
+            question: question.to_storage(self.cleaned_data.get(question.field_name))
+            for question in self.questions
+            if question.field_name in self.changed_data
+        }
 
     def clean_email(self):
         email = self.cleaned_data["email"]
@@ -141,6 +156,7 @@ class RegistrationAdmin(OrganiserScopedAdmin):
                     "created_at",
                     "privacy_consent_at",
                     "privacy_notice_version",
+                    "organiser_note",
                     "cancelled_at",
                     "cancellation_reason",
                     "checked_in_at",
@@ -156,6 +172,7 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         "created_at",
         "privacy_consent_at",
         "privacy_notice_version",
+        "organiser_note",
         "cancelled_at",
         "cancellation_reason",
         "checked_in_at",
@@ -164,8 +181,64 @@ class RegistrationAdmin(OrganiserScopedAdmin):
     ]
 
     def has_add_permission(self, request):
-        # Places are only given through the public form, which checks capacity and consent.
+        # Organisers add people from the event's page ("Add a registration"), for one event.
         return False
+
+    def _questions(self, obj) -> list[Question]:
+        return list(obj.event.questions.current()) if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The details, and each of the event's questions for an organiser who edits the
+        answers of someone who phoned."""
+        questions = self._questions(obj) if self.has_change_permission(request, obj) else []
+        fields = {question.field_name: question_field(question) for question in questions}
+        for field in fields.values():
+            field.required = False  # the organisers may not know every answer
+        form = type("RegistrationAdminForm", (self.form,), {**fields, "questions": questions})
+        return super().get_form(request, obj, change, form=form, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        questions = self._questions(obj) if self.has_change_permission(request, obj) else []
+        if not questions:
+            return self.fieldsets
+        answers = (gettext_lazy("Answers"), {"fields": [q.field_name for q in questions]})
+        return [self.fieldsets[0], answers, *self.fieldsets[1:]]
+
+    def get_inlines(self, request, obj):
+        # Who may change the answers edits them in the form instead.
+        return [] if self.has_change_permission(request, obj) else self.inlines
+
+    def get_urls(self):
+        cancel = path(
+            "<int:object_id>/cancel/",
+            self.admin_site.admin_view(self.cancel_view),
+            name="registrations_registration_cancel",
+        )
+        return [cancel, *super().get_urls()]
+
+    def cancel_view(self, request, object_id):
+        """Cancel one registration from its page, with a reason, as the list's action does."""
+        registration = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, registration):
+            raise PermissionDenied
+        if registration.status == Status.CANCELLED:
+            return redirect("admin:registrations_registration_change", registration.pk)
+        form = CancelForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            moved_up = services.cancel(registration=registration, reason=reason)
+            self.log_change(request, registration, _("Cancelled: %(reason)s") % {"reason": reason})
+            for person in moved_up:
+                self.log_change(request, person, _("Moved up from the waiting list."))
+            self.message_user(request, _("The registration is cancelled."), messages.SUCCESS)
+            return redirect("admin:registrations_registration_change", registration.pk)
+        return self._confirmation(
+            request,
+            self.get_queryset(request).filter(pk=registration.pk),
+            "cancel_confirmation.html",
+            form=form,
+            single=registration,
+        )
 
     def has_delete_permission(self, request, obj=None):
         # Deleting would hide who held a place; cancelling keeps the record.
@@ -175,7 +248,7 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         changes = {
             name: form.cleaned_data[name] for name in form.changed_data if name in DETAIL_FIELDS
         }
-        services.update_details(registration=obj, **changes)
+        services.update_details(registration=obj, answers=form.changed_answers(), **changes)
 
     @admin.display(description=gettext_lazy("registered at"), ordering="created_at")
     def registered(self, registration):
@@ -290,42 +363,3 @@ class RegistrationAdmin(OrganiserScopedAdmin):
                 request, _("None of the selected people is on the waiting list."), messages.WARNING
             )
         return None
-
-
-class ReadOnlyScopedAdmin(OrganiserScopedAdmin):
-    """A record for organisers to look at: made by Turnout, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(OrganiserMessage)
-class OrganiserMessageAdmin(ReadOnlyScopedAdmin):
-    list_display = ["subject", "event", "sent_by", "sent_at", "recipient_count"]
-    list_filter = [("event", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["event", "sent_by"]
-    search_fields = ["subject", "body"]
-    date_hierarchy = "sent_at"
-    fields = [
-        "event", "subject", "body", "include_waitlisted", "sent_by", "sent_at", "recipient_count",
-    ]  # fmt: skip
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(ReadOnlyScopedAdmin):
-    list_display = ["subject", "recipient", "kind", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "kind", ("event", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["event"]
-    search_fields = ["recipient", "recipient_name", "subject"]
-    date_hierarchy = "created_at"
-    fields = [
-        "kind", "event", "registration", "recipient_name", "recipient", "subject", "status",
-        "attempts", "created_at", "next_attempt_at", "sent_at", "last_error", "message_id",
-        "body_text",
-    ]  # fmt: skip

@@ -160,7 +160,21 @@ class Registration(models.Model):
     role = models.CharField(_("role"), max_length=200, blank=True)
     access_needs = models.TextField(_("access needs"), max_length=2000, blank=True)
     dietary_requirements = models.TextField(_("dietary requirements"), max_length=2000, blank=True)
-    privacy_consent_at = models.DateTimeField(_("consent given at"))
+    privacy_consent_at = models.DateTimeField(
+        _("consent given at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for people the organisers registered: their note says why."),
+    )
+    organiser_note = models.CharField(
+        _("organisers' note"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "For someone the organisers registered themselves (a speaker, a guest, partner "
+            "staff): who they are and how they agreed, in place of the form's consent."
+        ),
+    )
     privacy_notice_version = models.CharField(
         _("privacy notice version"),
         max_length=50,
@@ -228,6 +242,10 @@ class Registration(models.Model):
                 violation_error_message=_(
                     "This email address is already registered for this event."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(privacy_consent_at__isnull=False) | ~Q(organiser_note=""),
+                name="registration_consent_or_organisers_note",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["confirmed", "waitlisted", "cancelled"]),
@@ -305,3 +323,22 @@ class Registration(models.Model):
     def is_on_hold(self) -> bool:
         """Waiting for the attendee to confirm their email address."""
         return self.hold_expires_at is not None
+
+    @property
+    def join_url(self) -> str:
+        """The event's join link if this attendee may join online, otherwise "".
+
+        Only a confirmed place whose address is confirmed, at an online or hybrid event that
+        goes ahead: the link lets anyone who has it into the call, so people waiting, held,
+        cancelled or erased never get it.
+        """
+        event = self.event
+        if (
+            self.status != self.Status.CONFIRMED
+            or self.is_on_hold
+            or self.anonymised_at is not None
+            or event.status != Event.Status.PUBLISHED
+            or not event.is_online
+        ):
+            return ""
+        return event.join_url

@@ -24,8 +24,10 @@ someone first releases the expired holds under the event's lock, and
 ``release_expired_holds`` (``manage.py release_unconfirmed``) does it for every event.
 """
 
+from .added import add_registration
+from .copies import copy_event
 from .details import remove_question, store_answers, update_details
-from .door import check_in, register_walk_in, undo_check_in
+from .door import check_in, give_place_at_door, register_walk_in, undo_check_in
 from .errors import AlreadyRegistered, RegistrationError, RegistrationRefused
 from .organisers import EventChanged, change_event, queue_reminders, send_organiser_message
 from .personal_data import Purged, erase, purge_personal_data, request_personal_links
@@ -50,12 +52,15 @@ __all__ = [
     "RegistrationError",
     "RegistrationRefused",
     "active_registration_for",
+    "add_registration",
     "cancel",
     "change_event",
     "check_in",
+    "copy_event",
     "confirm_email",
     "erase",
     "fill_free_places",
+    "give_place_at_door",
     "promote",
     "purge_personal_data",
     "queue_reminders",

@@ -43,6 +43,48 @@ def check_in(*, registration: Registration, now: datetime | None = None) -> Regi
 
 
 @transaction.atomic
+def give_place_at_door(
+    *, registration: Registration, allow_over_capacity: bool = False, now: datetime | None = None
+) -> Registration:
+    """Someone on the waiting list, or who cancelled, is at the door: give them a place and
+    check them in. A full event goes over capacity only when the organiser says so."""
+    now = now or timezone.now()
+    event = locking.locked_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Status.CONFIRMED:
+        return check_in(registration=registration, now=now)
+    if registration.anonymised_at is not None:
+        raise RegistrationRefused(
+            _("This registration's details were deleted: register the person as a walk-in."),
+            code="anonymised",
+        )
+    holder = active_registration_for(event, registration.email)
+    if holder is not None and holder.pk != registration.pk:
+        raise RegistrationRefused(
+            _("%(name)s has another registration for this event: find it in the list.")
+            % {"name": registration.name},
+            code="duplicate",
+        )
+    full = event.capacity is not None and locking.confirmed_count(event) >= event.capacity
+    if full and not allow_over_capacity:
+        raise RegistrationRefused(
+            _("The event is full: a place for %(name)s would put it over capacity.")
+            % {"name": registration.name},
+            code="over_capacity",
+        )
+    was_waiting = registration.status == Status.WAITLISTED
+    registration.status = Status.CONFIRMED
+    registration.cancelled_at = None
+    registration.cancellation_reason = ""
+    registration.hold_expires_at = None
+    registration.checked_in_at = now
+    registration.save()
+    queued = emails.queue_promotion_email if was_waiting else emails.queue_registration_email
+    tasks.enqueue_delivery(queued(registration))
+    return registration
+
+
+@transaction.atomic
 def undo_check_in(*, registration: Registration) -> Registration:
     """Take back a check-in made by mistake."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)

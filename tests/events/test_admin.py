@@ -96,6 +96,7 @@ def test_admin_event_times_entered_in_event_timezone(organiser_client, organiser
             "kind": "organised",
             "status": "published",
             "timezone": "Europe/Madrid",
+            "attendance_mode": "in_person",
             "starts_at_0": "2030-10-06",
             "starts_at_1": "10:00",
             "ends_at_0": "2030-10-06",

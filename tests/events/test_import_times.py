@@ -30,6 +30,9 @@ def times(event: Event) -> tuple:
     return (event.timezone, event.starts_at, event.ends_at, event.needs_review, event.review_notes)
 
 
+ONLINE_NOTE = (
+    "People attend online: add the join link before publishing (zoom.us/, online workshop)."
+)
 # (timezone, starts_at, ends_at, needs_review, review_notes) of each page stating a time.
 PAGES_STATING_A_TIME = {
     "2023-10-07-green-party-conference-fringe.md": (
@@ -38,12 +41,12 @@ PAGES_STATING_A_TIME = {
     "2025-02-11-global-ai-governance.md": (
         "Europe/Paris", utc(2025, 2, 11, 8), utc(2025, 2, 11, 11), False, ""
     ),
-    # "at 2pm": an hour long.
+    # "at 2pm": an hour long. The meetings are online: the join link is for the organiser to add.
     "2025-03-12-community-of-practice.md": (
-        LONDON, utc(2025, 3, 12, 14), utc(2025, 3, 12, 15), False, ""
+        LONDON, utc(2025, 3, 12, 14), utc(2025, 3, 12, 15), True, ONLINE_NOTE
     ),
     "2025-04-09-community-of-practice.md": (
-        LONDON, utc(2025, 4, 9, 13), utc(2025, 4, 9, 14), False, ""
+        LONDON, utc(2025, 4, 9, 13), utc(2025, 4, 9, 14), True, ONLINE_NOTE
     ),
     "2025-10-06-ogp-ai-procurement-public-participation.md": (
         "Europe/Madrid", utc(2025, 10, 6, 8), utc(2025, 10, 6, 10, 30), False, ""
@@ -53,7 +56,8 @@ PAGES_STATING_A_TIME = {
         utc(2026, 2, 11, 14),
         utc(2026, 2, 11, 15),
         True,
-        "The time is stated for a series (“monthly”), not for this date.",
+        "People attend online: add the join link before publishing (online meetings, online "
+        "workshop).\nThe time is stated for a series (“monthly”), not for this date.",
     ),
 }  # fmt: skip
 # Conferences over several days: all day, as they are.

@@ -50,7 +50,7 @@ def test_import_every_page_without_error(imported):
 
     assert err == ""
     assert (
-        summary_line(out) == f"{PAGE_COUNT} created, 0 updated, 0 unchanged, 16 flagged, 0 failed."
+        summary_line(out) == f"{PAGE_COUNT} created, 0 updated, 0 unchanged, 18 flagged, 0 failed."
     )
     assert Event.objects.count() == PAGE_COUNT
     assert set(Event.objects.values_list("status", flat=True)) == {Event.Status.DRAFT}
@@ -269,7 +269,7 @@ def test_import_dry_run_saves_nothing(organiser):
 
     assert err == ""
     assert summary_line(out) == (
-        f"Dry run, nothing was saved: {PAGE_COUNT} created, 0 updated, 0 unchanged, 16 flagged, "
+        f"Dry run, nothing was saved: {PAGE_COUNT} created, 0 updated, 0 unchanged, 18 flagged, "
         "0 failed."
     )
     assert Event.objects.count() == 0

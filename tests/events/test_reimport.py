@@ -244,6 +244,7 @@ def test_import_remembers_what_it_wrote(workshop):
         "timezone": "Europe/London",
         "starts_at": "2030-05-04T13:00:00+00:00",
         "ends_at": "2030-05-04T15:00:00+00:00",
+        "attendance_mode": "in_person",
         "venue_name": "",
         "venue_address": "",
         "map_url": "",
@@ -268,3 +269,19 @@ def test_reimport_topic_matched_in_other_capitals_is_not_an_organisers_change(or
     event = Event.objects.get()
     assert sorted(event.topics.values_list("name", flat=True)) == ["AI", "Data Rights"]
     assert "Left alone" not in out
+
+
+def test_import_of_online_page_sets_mode_and_refuses_to_publish_without_join_link(
+    organiser, tmp_path
+):
+    page = tmp_path / "2030-05-04-webinar.md"
+    page.write_text(WORKSHOP.format(title="Webinar", when="2pm - 4pm") + "\nJoin us on Zoom.\n")
+
+    output = run_import(page, "--publish")
+
+    event = Event.objects.get()
+    assert (event.attendance_mode, event.status, event.needs_review) == ("online", "draft", True)
+    assert event.review_notes == (
+        "People attend online: add the join link before publishing (Zoom)."
+    )
+    assert "People attend online" in output

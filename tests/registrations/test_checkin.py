@@ -344,16 +344,21 @@ def test_walk_in_form_without_consent_keeps_input(organiser_client, event):
     assert not Registration.objects.exists()
 
 
-def test_walk_in_form_already_registered_error_at_email(organiser_client, event):
-    RegistrationFactory(event=event, email="grace@navy.example")
+def test_walk_in_with_a_known_address_is_found_not_refused(organiser_client, event):
+    known = RegistrationFactory(
+        event=event, name="Grace Hopper", email="grace@navy.example", status="waitlisted"
+    )
 
-    response = organiser_client.post(walk_in_url(event), walk_in_data())
+    response = organiser_client.post(walk_in_url(event), walk_in_data(), follow=True)
 
-    assert response.context["walk_in_form"].errors == {
-        "email": [
-            "This email address is already registered for this event: find the person in the list."
-        ]
-    }
+    assert response.redirect_chain == [(f"{checkin_url(event)}?q=grace%40navy.example", 302)]
+    assert [str(message) for message in response.context["messages"]] == [
+        "Grace Hopper is already registered with this address: check them in or give them a "
+        "place below."
+    ]
+    assert response.context["registrations"] == [known]
+    assert "Give a place<span" in response.content.decode()
+    assert Registration.objects.count() == 1
 
 
 @pytest.mark.parametrize("page", ["checkin", "walk_in", "entry"])

@@ -250,6 +250,7 @@ def test_text_version_derived_from_the_html_whole(vitoria, run_worker, mailoutbo
         "\n"
         "AI procurement & public participation\n"
         "When: Wednesday 6 October 2027, 10:00–12:30 (Europe/Madrid, CEST)\n"
+        "Attendance: In person\n"
         "Where: NH Canciller Ayala Vitoria\n"
         "Ramón y Cajal Kalea, 5, 01007 Vitoria-Gasteiz\n"
         "Map and directions: https://maps.example.org/nh\n"

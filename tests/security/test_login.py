@@ -120,9 +120,31 @@ def test_admin_login_wrong_password_says_what_is_wrong(client, staff):
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "Please enter the correct username and password for a staff account. "
-        "Note that both fields may be case-sensitive."
+        "This username and password do not match an account. Both are case-sensitive. "
+        "New colleagues choose their password from the link in their invitation first."
     ]
+
+
+def test_admin_login_unknown_username_is_answered_as_a_wrong_password(client, staff):
+    response = client.post(LOGIN, {"username": "nobody", "password": PASSWORD})
+
+    assert response.context["form"].non_field_errors() == [
+        "This username and password do not match an account. Both are case-sensitive. "
+        "New colleagues choose their password from the link in their invitation first."
+    ]
+
+
+def test_admin_login_right_password_of_no_member_says_to_ask_for_an_invitation(client, staff):
+    staff.is_staff = False
+    staff.save()
+
+    response = sign_in(client)
+
+    assert response.context["form"].non_field_errors() == [
+        "Your password is right, but your account is not a member of any organisation. "
+        "Ask a manager of your organisation to invite you."
+    ]
+    assert not signed_in(client)
 
 
 # Two-factor sign-in

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0008_remove_unused_website_fields"),
+        ("events", "0010_event_network_limit_lifted"),
     ]
 
     operations = [

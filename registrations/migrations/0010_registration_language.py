@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0008_outbound_email_compose_later"),
+        ("registrations", "0009_registration_organiser_note"),
     ]
 
     operations = [

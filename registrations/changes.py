@@ -103,19 +103,19 @@ def queue_event_change_emails(*, event_id: int, kind: str, details: dict) -> lis
     recipients = change_recipients(event).filter(
         created_at__lte=datetime.fromisoformat(details["at"])
     )
-    subject = change_subject(kind, event)
     envelopes = []
     for registration in recipients:
         registration.event = event
-        email = emails.envelope(
-            kind=kind,
-            key=f"{kind}:{details['key']}:{registration.pk}",
-            to_email=registration.email,
-            to_name=registration.name,
-            subject=subject,
-            event=event,
-            registration=registration,
-        )
+        with registration.in_own_language():
+            email = emails.envelope(
+                kind=kind,
+                key=f"{kind}:{details['key']}:{registration.pk}",
+                to_email=registration.email,
+                to_name=registration.name,
+                subject=change_subject(kind, event),
+                event=event,
+                registration=registration,
+            )
         email.compose_later = True
         email.details = details
         envelopes.append(email)

@@ -4,13 +4,16 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
@@ -199,6 +202,13 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancellation_reason = models.CharField(_("cancellation reason"), max_length=500, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the attendee registered in: their emails are written in it."),
+    )
     # The key of the form that created this registration: a resubmitted form finds it again.
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
     anonymised_at = models.DateTimeField(
@@ -323,6 +333,19 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+    @contextmanager
+    def in_own_language(self):
+        """Inside it, what is said to the attendee is in the language they registered in,
+        whoever causes it (they, an organiser, the worker writing an email later): Django's
+        translations, and ``self.event`` with the event's own words in that language."""
+        event = self.event
+        with translation.override(self.language or settings.LANGUAGE_CODE):
+            self.event = event.in_language()
+            try:
+                yield
+            finally:
+                self.event = event
 
     @property
     def is_on_hold(self) -> bool:

@@ -112,7 +112,7 @@ def queue_event_change_emails(*, event_id: int, kind: str, details: dict) -> lis
                 key=f"{kind}:{details['key']}:{registration.pk}",
                 to_email=registration.email,
                 to_name=registration.name,
-                subject=change_subject(kind, event),
+                subject=change_subject(kind, registration.event),
                 event=event,
                 registration=registration,
             )

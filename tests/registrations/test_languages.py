@@ -59,7 +59,7 @@ def test_basque_registrant_gets_confirmation_in_basque(client, vitoria, run_work
     assert message.subject == "Zure plaza berretsita dago: Datuak eta demokrazia"
     lines = message.body.splitlines()
     assert lines[0] == "Kaixo, Ane Etxeberria:"
-    assert "Noiz: 2027ko urriaren 6a, asteazkena, 10:00–12:30 (Europe/Madrid, CEST)" in lines
+    assert "Noiz: 2027ko urriaren 6a, asteazkena, 10:00–12:30 Espainiako ordua (CEST)" in lines
     assert "Non: Europa Biltzar Jauregia" in lines
     html, _mimetype = message.alternatives[0]
     assert '<html lang="eu">' in html
@@ -76,7 +76,9 @@ def test_basque_registrant_gets_reminder_in_basque(vitoria, run_worker, mailoutb
     run_worker()
 
     (message,) = mailoutbox
-    assert message.subject == "Oroigarria: Datuak eta demokrazia, 2027ko urriaren 6a"
+    assert message.subject == (
+        "Oroigarria: Datuak eta demokrazia, urriaren 6a, asteazkena, 10:00, Europa Biltzar Jauregia"
+    )
     assert message.body.splitlines()[0] == "Kaixo, Ane:"
 
 

@@ -8,7 +8,8 @@ so that a change of an event with many attendees never holds up registering.
 
 from datetime import datetime
 
-from django.utils import formats
+from django.conf import settings
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from events import times
@@ -68,6 +69,16 @@ def event_changes(before: Event, after: Event) -> list[dict[str, str]]:
     return [
         {"label": str(label), "old": old, "new": new} for label, old, new in compared if old != new
     ]
+
+
+def event_changes_in_each_language(before: Event, after: Event) -> dict[str, list[dict]]:
+    """``event_changes`` in each of the site's languages, by language code: the email is
+    written later in each attendee's own language, with the event's words in it."""
+    in_each = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            in_each[code] = event_changes(before.in_language(code), after.in_language(code))
+    return in_each
 
 
 def change_kind(event: Event, changed_fields: list[str]) -> str | None:

@@ -15,7 +15,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from events import calendar, calendar_links
@@ -236,10 +236,15 @@ def queue_cancellation_email(
 
 
 def change_context(event: Event, registration: Registration, details: dict) -> dict:
+    changed = details.get("changes", [])
+    # One list per language (``changes.event_changes_in_each_language``).
+    if isinstance(changed, dict):
+        language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+        changed = changed.get(language) or changed.get(settings.LANGUAGE_CODE[:2], [])
     return _context(
         event,
         registration,
-        changes=details.get("changes", []),
+        changes=changed,
         reason=details.get("reason", ""),
     )
 

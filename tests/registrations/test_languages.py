@@ -168,3 +168,14 @@ def test_switcher_names_each_language_in_its_own_language(client, vitoria):
     assert 'value="en" lang="en">English</button>' in page
     assert 'value="es" lang="es">Español</button>' in page
     assert '<span class="fw-semibold" lang="eu" aria-current="true">Euskara</span>' in page
+
+
+def test_change_email_says_what_changed_in_the_attendee_language(vitoria, run_worker, mailoutbox):
+    RegistrationFactory(event=vitoria, name="Ane", email="ane@example.org", language="eu")
+    vitoria.venue_name_eu = "Artium museoa"
+    vitoria.venue_name = "Artium museum"
+    services.change_event(event=vitoria, changed_fields=["venue_name"])
+    run_worker()
+
+    (message,) = mailoutbox
+    assert "Lekua: Europa Biltzar Jauregia → Artium museoa" in message.body.splitlines()

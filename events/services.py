@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -66,6 +67,16 @@ IMPORTED_FIELDS = [
     ("featured",),
     ("topics",),
 ]
+# The groups of ``IMPORTED_FIELDS`` that say when and where a published event is: attendees
+# are told when they change, so a change from the website waits for an organiser's
+# confirmation (``Event.pending_import``) instead of being applied by the import.
+PENDING_GROUPS = [
+    ("timezone", "starts_at", "ends_at"),
+    ("attendance_mode",),
+    ("venue_name",),
+    ("venue_address",),
+    ("map_url",),
+]
 # The review notes of a page, by what they are about (``ReviewNote.about``).
 NOTE_FIELDS = {TIMES: ("timezone", "starts_at", "ends_at")}
 
@@ -91,6 +102,9 @@ class Imported:
     publishing_refused: bool = False
     # The fields this import wrote.
     applied: set[str] = field(default_factory=set)
+    # The time or place the website changed on a published event, not applied: they wait for
+    # an organiser's confirmation in the admin (``Event.pending_import``).
+    pending: list[KeptField] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -99,8 +113,10 @@ def import_page(*, page: Page, organiser: Organiser, publish: bool = False) -> I
 
     A re-import changes only the fields whose value is still the one the last import wrote:
     what an organiser changed in Turnout stays, and ``Imported.kept`` lists where the website
-    now says otherwise. (A time change from the website is applied as any imported field; it
-    does not yet go through the admin's change flow that tells attendees.)
+    now says otherwise. A new time or place of a published event is not applied: it is kept
+    in ``Event.pending_import`` and the event flagged for review, for an organiser to apply
+    (telling the attendees, through the admin's change flow) or dismiss. A draft or cancelled
+    event takes it at once: nobody is told about those.
 
     ``publish`` publishes a new event, and an imported event that is still a draft, unless it
     needs review; a cancelled event stays cancelled. An event that fails validation raises
@@ -153,9 +169,18 @@ def _fill(event: Event, page: Page, result: Imported) -> None:
     old = event.imported_values if event.pk is not None else {}
     current = _current_values(event) if event.pk is not None else {}
     applied = set()
+    pending = {}
     for group in IMPORTED_FIELDS:
         if any(name in old and current[name] != old[name] for name in group):
             result.kept += [
+                KeptField(name, str(current[name]), str(new[name]))
+                for name in group
+                if current[name] != new[name]
+            ]
+            continue
+        if _waits_for_confirmation(event, group, current, new):
+            pending.update({name: new[name] for name in group})
+            result.pending += [
                 KeptField(name, str(current[name]), str(new[name]))
                 for name in group
                 if current[name] != new[name]
@@ -173,16 +198,78 @@ def _fill(event: Event, page: Page, result: Imported) -> None:
     notes = [
         note.text
         for note in page.review_notes
-        if set(NOTE_FIELDS.get(note.about, (note.about,))) <= applied
+        # A note on the website's waiting time is for whoever confirms it.
+        if set(NOTE_FIELDS.get(note.about, (note.about,))) <= applied | set(pending)
         and (event.pk is None or event.needs_review or _changed(note.about, current, new))
     ]
     notes += _description_notes(event)
+    if pending:
+        notes.append(pending_note())
     result.review_notes = notes
     event.needs_review = bool(notes)
     event.review_notes = "\n".join(notes)
-    event.imported_values = new
+    # What waits is not written yet: the values last written stay the imported ones, so the
+    # next import still compares Turnout's values with them (and sees no organiser's change).
+    event.imported_values = {**new, **{name: old[name] for name in pending}}
+    event.pending_import = pending
     event.source_file = page.source_file
     event.source_hash = page.source_hash
+
+
+def _waits_for_confirmation(event: Event, group: tuple, current: dict, new: dict) -> bool:
+    return (
+        event.pk is not None
+        and event.status == Event.Status.PUBLISHED
+        and group in PENDING_GROUPS
+        and any(current[name] != new[name] for name in group)
+    )
+
+
+def pending_note() -> str:
+    """The review note of an event whose website change waits for confirmation."""
+    # In the site's language whoever writes or clears it (the import or an organiser in
+    # another language), so that the note is found again to be removed.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "The website changed the time or place: review it and apply it or keep Turnout's "
+            "in the admin (“The website now says …”)."
+        )
+
+
+def take_website_change(*, event: Event) -> list[str]:
+    """Put the time or place the website stated, waiting in ``event.pending_import``, on
+    ``event`` (in memory: the caller saves it, through the admin's change flow), as what the
+    import wrote, and clear its review note. Returns the fields whose value changed."""
+    changed = []
+    for name, value in event.pending_import.items():
+        if _json(getattr(event, name)) != value:
+            changed.append(name)
+        setattr(event, name, _python(event, name, value))
+        event.imported_values[name] = value
+    _clear_pending(event)
+    return changed
+
+
+@transaction.atomic
+def dismiss_website_change(*, event: Event) -> Event:
+    """Keep Turnout's time and place instead of the website's waiting change: the website's
+    values are remembered as imported, so the next import takes Turnout's for an organiser's
+    change, leaves them alone and reports the difference."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    event.imported_values.update(event.pending_import)
+    _clear_pending(event)
+    event.save(update_fields=["imported_values", "pending_import", "needs_review", "review_notes"])
+    return event
+
+
+def _clear_pending(event: Event) -> None:
+    note = pending_note()
+    notes = [line for line in event.review_notes.splitlines() if line != note]
+    event.pending_import = {}
+    event.review_notes = "\n".join(notes)
+    # Still to review only if it was and other notes remain; an organiser who had already
+    # unticked it reviewed those.
+    event.needs_review = event.needs_review and bool(notes)
 
 
 def _changed(about: str, current: dict, new: dict) -> bool:

@@ -7,11 +7,9 @@ gives what the admin's templates need; only pages in the admin's frame call it.
 
 import unicodedata
 from collections import Counter
-from datetime import date, timedelta
 
 from django.contrib import messages
-from django.db.models import Count
-from django.db.models.functions import Lower, TruncDate
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from events.models import Event
 
 from . import services
+from .dashboard import attendance, registrations_by_day, registrations_chart
 from .exports import AttendeeExport, attendees_csv_response, attendees_xlsx_response
 from .forms import ExportForm, WalkInForm
 from .models import Registration, folded
@@ -257,75 +256,15 @@ def walk_in(request, event: Event, admin_context):
 
 # Dashboard
 
-CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN, CHART_BAR_WIDTH = 640, 200, 30, 40
-
-
-def registrations_by_day(event: Event) -> list[tuple[date, int]]:
-    """New registrations per day in the event's timezone, days without any included."""
-    per_day = dict(
-        Registration.objects.filter(event=event)
-        .annotate(day=TruncDate("created_at", tzinfo=event.tzinfo))
-        .values_list("day")
-        .annotate(count=Count("pk"))
-        .order_by("day")
-        .values_list("day", "count")
-    )
-    if not per_day:
-        return []
-    first, last = min(per_day), max(per_day)
-    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
-    return [(day, per_day.get(day, 0)) for day in days]
-
-
-def registrations_chart(days: list[tuple[date, int]]) -> dict:
-    """Bars for each day's registrations and a line for the running total, in SVG units."""
-    if not days:
-        return {}
-    plot_width = CHART_WIDTH - 2 * CHART_MARGIN
-    plot_height = CHART_HEIGHT - 2 * CHART_MARGIN
-    total = sum(count for _day, count in days)
-    busiest = max(count for _day, count in days)
-    step = plot_width / len(days)
-    bars, points, running = [], [], 0
-    for index, (day, count) in enumerate(days):
-        running += count
-        height = plot_height * count / busiest
-        x = CHART_MARGIN + index * step
-        width = min(step * 0.8, CHART_BAR_WIDTH)
-        bars.append(
-            {
-                "x": round(x + (step - width) / 2, 1),
-                "y": round(CHART_HEIGHT - CHART_MARGIN - height, 1),
-                "width": round(width, 1),
-                "height": round(height, 1),
-                "day": day,
-                "count": count,
-                "running": running,
-            }
-        )
-        y = CHART_HEIGHT - CHART_MARGIN - plot_height * running / total
-        points.append(f"{round(x + step / 2, 1)},{round(y, 1)}")
-    return {
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "margin": CHART_MARGIN,
-        "baseline": CHART_HEIGHT - CHART_MARGIN,
-        "right": CHART_WIDTH - CHART_MARGIN,
-        "bars": bars,
-        "line": " ".join(points),
-        "total": total,
-        "busiest": busiest,
-        "first": days[0][0],
-        "last": days[-1][0],
-    }
-
 
 def dashboard(request, event: Event, admin_context):
     counts = Registration.objects.filter(event=event).counts()
-    capacity_used = None
+    capacity_used, over_capacity = None, 0
     if event.capacity is not None:
         # An event with no places at all is full.
         capacity_used = round(100 * counts["confirmed"] / event.capacity) if event.capacity else 100
+        # Places given at the door or by organisers beyond the capacity.
+        over_capacity = max(0, counts["confirmed"] - event.capacity)
     days = registrations_by_day(event)
     return render(
         request,
@@ -335,6 +274,10 @@ def dashboard(request, event: Event, admin_context):
             "title": _("Dashboard"),
             "counts": counts,
             "capacity_used": capacity_used,
+            "over_capacity": over_capacity,
+            # The meter's scale reaches the confirmed count when it is over capacity.
+            "meter_max": max(event.capacity or 0, counts["confirmed"]),
+            "attendance": attendance(event, counts),
             "days": days,
             "chart": registrations_chart(days),
         },

@@ -22,8 +22,9 @@ from events import calendar, calendar_links
 from events.models import Event
 
 from . import checkin_code, invitations, plain_text
+from .audiences import message_recipients
 from .invitations import single_line
-from .models import LinkRequest, OrganiserMessage, OutboundEmail, Registration
+from .models import LinkRequest, OrganiserMessage, OutboundEmail, Question, Registration
 
 Kind = OutboundEmail.Kind
 Status = Registration.Status
@@ -282,14 +283,6 @@ def queue_reminders(
     return stored
 
 
-def message_recipients(event: Event, *, include_waitlisted: bool):
-    # Not to addresses nobody has confirmed yet.
-    registrations = Registration.objects.filter(event=event).active().not_on_hold()
-    if include_waitlisted:
-        return registrations
-    return registrations.confirmed()
-
-
 def render_organiser_message(
     *, event: Event, registration: Registration, body: str
 ) -> tuple[str, str]:
@@ -302,18 +295,32 @@ def render_organiser_message(
 
 @transaction.atomic
 def queue_organiser_message(
-    *, event: Event, subject: str, body: str, include_waitlisted: bool, sent_by
+    *,
+    event: Event,
+    subject: str,
+    body: str,
+    include_waitlisted: bool,
+    sent_by,
+    attendance: str = "",
+    answer_question: Question | None = None,
+    answer_option: str = "",
 ) -> tuple[OrganiserMessage, list[OutboundEmail]]:
-    """Write the organisers' message to each of the event's attendees and record that it was
-    sent. Returns the record and the emails stored."""
-    recipients = list(message_recipients(event, include_waitlisted=include_waitlisted))
+    """Write the organisers' message to each of the event's attendees chosen and record that it
+    was sent, and to whom. Returns the record and the emails stored."""
+    chosen = {
+        "attendance": attendance,
+        "answer_question": answer_question,
+        "answer_option": answer_option if answer_question else "",
+    }
+    recipients = list(message_recipients(event, include_waitlisted=include_waitlisted, **chosen))
     message = OrganiserMessage.objects.create(
         event=event,
         subject=single_line(subject),
         body=body,
-        include_waitlisted=include_waitlisted,
+        include_waitlisted=include_waitlisted and not attendance,
         sent_by=sent_by,
         recipient_count=len(recipients),
+        **chosen,
     )
     stored = []
     for registration in recipients:

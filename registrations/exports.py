@@ -31,6 +31,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_STARTS = frozenset(FORMULA_TRIGGERS)
 CHUNK_SIZE = 2000
 CORE_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
+# The columns before the questions' answers: the registration's ID, then the core fields.
+LEADING_COLUMNS = ["id", *CORE_FIELDS]
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -103,6 +105,8 @@ class AttendeeExport:
             return question.label
 
         return [
+            # The ID the admin shows and its addresses use: a row of the export can be found.
+            Column("id", _("Registration ID"), Cast("pk", output_field=CharField())),
             Column("name", _("Name"), "name"),
             Column("email", _("Email"), "email"),
             Column("organisation", _("Organisation"), "organisation"),
@@ -113,6 +117,7 @@ class AttendeeExport:
             Column("status", _("Status"), status_label()),
             Column("created_at", _("Registered at"), local_time("created_at", tz)),
             Column("cancelled_at", _("Cancelled at"), local_time("cancelled_at", tz)),
+            Column("cancellation_reason", _("Cancellation reason"), "cancellation_reason"),
             Column("checked_in_at", _("Checked in at"), local_time("checked_in_at", tz)),
             Column(
                 "privacy_consent_at", _("Consent given at"), local_time("privacy_consent_at", tz)
@@ -156,8 +161,8 @@ class AttendeeExport:
         """The rows in registration order, a chunk at a time, with that chunk's answers."""
         size = size or self.chunk_size()
         rows = self._rows(size)
-        # Core fields come before the questions' columns, everything else after them.
-        split = 1 + sum(1 for column in self.columns if column.key in CORE_FIELDS)
+        # The ID and core fields come before the questions' columns, everything else after them.
+        split = 1 + sum(1 for column in self.columns if column.key in LEADING_COLUMNS)
         shown = [(question.pk, question.displayer()) for question in self.answered]
         while chunk := list(islice(rows, size)):
             answers = self._answers_of([row[0] for row in chunk])

@@ -213,6 +213,17 @@ class Event(EventWords):
             "Turnout stays."
         ),
     )
+    pending_import = models.JSONField(
+        _("website change waiting for confirmation"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The time or place the website now states for this published event, field by "
+            "field, not applied until an organiser confirms it in the admin (and chooses "
+            "whether to tell the attendees) or keeps Turnout's."
+        ),
+    )
     retention_days = models.PositiveIntegerField(
         _("keep personal data for (days)"),
         null=True,

@@ -1,7 +1,6 @@
-"""The event admin with what belongs to registrations, registered in place of events' own
-(as Django's documentation extends ``UserAdmin``): the questions and registrations of an
-event, its counts, and the organiser pages of one event (export, sign-in sheet, catering,
-dashboard, check-in, message). Rules stay in ``registrations.services``: this only shows."""
+"""The event admin with registrations, registered in place of events' own (as Django's docs
+extend ``UserAdmin``): questions, registrations, counts and the organiser pages of one event
+(export, sign-in sheet, catering, dashboard, check-in, message). Rules stay in services."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -12,19 +11,23 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from events import admin as event_admin
 from events.models import Event
 from registrations import admin_views, changes, emails, services
+from registrations.audiences import message_recipients
 from registrations.forms import OrganiserMessageForm
-from registrations.models import COUNTS, Registration
+from registrations.models import COUNTS, OrganiserMessage, Registration
 
 from .added import add_registration
 from .copy import copy_event
 from .registration import QuestionInline
+from .reports import report_page
+from .website_change import website_change, website_changes
 
 # The buttons of the page that asks before a change is saved (``_ask_before_telling``).
 TELL, DONT_TELL = "_tell_attendees", "_dont_tell_attendees"
@@ -113,6 +116,13 @@ class EventAdmin(event_admin.EventAdmin):
             # Places were confirmed between the form's check and the save: nothing was saved.
             self.message_user(request, refused.message, messages.ERROR)
             return redirect(request.get_full_path())
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        event = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        if event is not None and event.pending_import:
+            # The banner "The website now says …", leading to its confirmation.
+            extra_context = {**(extra_context or {}), "website_changes": website_changes(event)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -277,6 +287,7 @@ class EventAdmin(event_admin.EventAdmin):
         ("checkin/<int:registration_id>/", admin_views.checkin_entry, "checkin_entry", True),
         ("copy/", copy_event, "copy", True),
         ("add-registration/", add_registration, "add_registration", True),
+        ("website-change/", website_change, "website_change", True),
     ]
 
     def get_urls(self):
@@ -288,6 +299,11 @@ class EventAdmin(event_admin.EventAdmin):
             )
             for route, view, name, manager_only in self.EVENT_PAGES
         ] + [
+            path(
+                "reports/",
+                self.admin_site.admin_view(lambda request: report_page(self, request)),
+                name="events_event_report",
+            ),
             path(
                 "<int:object_id>/message/",
                 self.admin_site.admin_view(self.message_attendees),
@@ -322,17 +338,20 @@ class EventAdmin(event_admin.EventAdmin):
         event = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_change_permission(request, event):
             raise PermissionDenied
-        form = OrganiserMessageForm(request.POST or None)
+        form = OrganiserMessageForm(
+            request.POST or None, event=event, initial=self._message_initial(event)
+        )
         preview = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
+            audience = form.audience()
             if "_send" in request.POST:
                 sent = services.send_organiser_message(
                     event=event,
                     subject=data["subject"],
                     body=data["body"],
-                    include_waitlisted=data["include_waitlisted"],
                     sent_by=request.user,
+                    **audience,
                 )
                 self.message_user(
                     request,
@@ -345,7 +364,7 @@ class EventAdmin(event_admin.EventAdmin):
                     messages.SUCCESS,
                 )
                 return redirect("admin:events_event_change", event.pk)
-            preview = self._message_preview(event, data)
+            preview = self._message_preview(event, data, audience)
         return TemplateResponse(
             request,
             "admin/events/event/message.html",
@@ -361,8 +380,17 @@ class EventAdmin(event_admin.EventAdmin):
             },
         )
 
-    def _message_preview(self, event, data) -> dict:
-        recipients = emails.message_recipients(event, include_waitlisted=data["include_waitlisted"])
+    def _message_initial(self, event) -> dict:
+        # After the event the usual message is a thank-you to those who came.
+        if event.ends_at > timezone.now():
+            return {}
+        return {
+            "subject": gettext("Thank you for coming to %(title)s") % {"title": event.title},
+            "attendance": OrganiserMessage.Attendance.CAME,
+        }
+
+    def _message_preview(self, event, data, audience) -> dict:
+        recipients = message_recipients(event, **audience)
         sample = recipients.first() or Registration(
             event=event, name=_("Attendee name"), email="attendee@example.org"
         )

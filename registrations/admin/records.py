@@ -27,7 +27,8 @@ class OrganiserMessageAdmin(ReadOnlyScopedAdmin):
     search_fields = ["subject", "body"]
     date_hierarchy = "sent_at"
     fields = [
-        "event", "subject", "body", "include_waitlisted", "sent_by", "sent_at", "recipient_count",
+        "event", "subject", "body", "include_waitlisted", "attendance", "answer_question",
+        "answer_option", "sent_by", "sent_at", "recipient_count",
     ]  # fmt: skip
 
 

@@ -1,7 +1,13 @@
 """The registrations app's forms: what attendees fill in, and what organisers do."""
 
 from .fields import DETAIL_FIELDS, no_control_characters, normalise_email, question_field
-from .organisers import ExportForm, OrganiserMessageForm, OrganiserRegistrationForm, WalkInForm
+from .organisers import (
+    ExportForm,
+    OrganiserMessageForm,
+    OrganiserRegistrationForm,
+    ReportForm,
+    WalkInForm,
+)
 from .public import AttendeeDetailsForm, LostLinkForm, RegistrationForm
 
 __all__ = [
@@ -12,6 +18,7 @@ __all__ = [
     "OrganiserMessageForm",
     "OrganiserRegistrationForm",
     "RegistrationForm",
+    "ReportForm",
     "WalkInForm",
     "no_control_characters",
     "normalise_email",

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Registration, validate_name
+from ..models import OrganiserMessage, Question, Registration, validate_name
+from ..models.questions import YES_NO_LABELS
 from .fields import DETAIL_FIELDS, no_control_characters, normalise_email
 from .public import QuestionsMixin
 
@@ -24,6 +25,62 @@ class OrganiserMessageForm(forms.Form):
     include_waitlisted = forms.BooleanField(
         label=_("Also send to the waiting list"), required=False
     )
+    attendance = forms.ChoiceField(
+        label=_("By attendance"),
+        required=False,
+        choices=OrganiserMessage.Attendance.choices,
+        help_text=_("After the event: write to those who came, or to those who did not."),
+    )
+    answer = forms.ChoiceField(
+        label=_("By an answer"),
+        required=False,
+        help_text=_("Only to those who gave this answer."),
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each option of each question with options, as "<question id>:<option number>".
+        self.answers = {}
+        groups = []
+        questions = Question.objects.filter(event=event).current().order_by("position", "pk")
+        for question in questions:
+            if question.kind == Question.Kind.YES_NO:
+                options = [(value, str(label)) for value, label in YES_NO_LABELS.items()]
+            elif question.kind in Question.CHOICE_KINDS:
+                options = [(option, option) for option in question.option_list]
+            else:
+                continue
+            choices = []
+            for index, (value, label) in enumerate(options):
+                key = f"{question.pk}:{index}"
+                self.answers[key] = (question, value)
+                choices.append((key, label))
+            groups.append((question.label, choices))
+        self.fields["answer"].choices = [("", _("Any answer")), *groups]
+        if not groups:
+            del self.fields["answer"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("attendance") and cleaned.get("include_waitlisted"):
+            self.add_error(
+                "include_waitlisted",
+                _(
+                    "People on the waiting list had no place to attend: untick this box or "
+                    "write to everyone whether they came or not."
+                ),
+            )
+        return cleaned
+
+    def audience(self) -> dict:
+        """The service's arguments for whom the message goes to."""
+        question, option = self.answers.get(self.cleaned_data.get("answer") or "", (None, ""))
+        return {
+            "include_waitlisted": self.cleaned_data["include_waitlisted"],
+            "attendance": self.cleaned_data["attendance"],
+            "answer_question": question,
+            "answer_option": option,
+        }
 
 
 class ExportForm(forms.Form):
@@ -157,3 +214,17 @@ class OrganiserRegistrationForm(QuestionsMixin, forms.Form):
         }
         arguments["answers"] = self.answers()
         return arguments
+
+
+class ReportForm(forms.Form):
+    """The period of a report across events: the days the events start on, both included."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period comes before its start."))
+        return cleaned

@@ -191,6 +191,34 @@ class OrganiserMessage(models.Model):
         default=False,
         help_text=_("Send to people on the waiting list as well as to confirmed attendees."),
     )
+
+    class Attendance(models.TextChoices):
+        ANYONE = "", _("Whether they came or not")
+        CAME = "came", _("Those who checked in")
+        DID_NOT_COME = "did_not_come", _("Confirmed attendees who did not check in")
+
+    attendance = models.CharField(
+        _("by attendance"),
+        max_length=20,
+        choices=Attendance.choices,
+        blank=True,
+        default=Attendance.ANYONE,
+        help_text=_("Sent only to those who came, or only to those who did not."),
+    )
+    answer_question = models.ForeignKey(
+        "registrations.Question",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by an answer to"),
+    )
+    answer_option = models.CharField(
+        _("answer"),
+        max_length=500,
+        blank=True,
+        help_text=_("Sent only to those who gave this answer to the question."),
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

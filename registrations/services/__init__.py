@@ -32,6 +32,7 @@ from .door import check_in, give_place_at_door, register_walk_in, undo_check_in
 from .errors import AlreadyRegistered, RegistrationError, RegistrationRefused
 from .organisers import (
     EventChanged,
+    apply_website_change,
     capacity_below_confirmed,
     change_event,
     queue_reminders,
@@ -62,6 +63,7 @@ __all__ = [
     "RegistrationRefused",
     "active_registration_for",
     "add_registration",
+    "apply_website_change",
     "cancel",
     "capacity_below_confirmed",
     "change_event",

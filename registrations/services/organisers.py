@@ -8,10 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from events import services as event_services
 from events.models import Event
 
 from .. import changes, emails, tasks
-from ..models import OrganiserMessage, Registration
+from ..models import OrganiserMessage, Question, Registration
 from . import locking
 from .errors import RegistrationRefused
 from .places import promote_waitlisted
@@ -77,6 +78,23 @@ def change_event(
     return EventChanged(notified=notified, promoted=promoted)
 
 
+@transaction.atomic
+def apply_website_change(
+    *, event: Event, notify: bool = True, now: datetime | None = None
+) -> EventChanged:
+    """Apply the time or place the website stated for ``event``, which the import kept
+    waiting (``Event.pending_import``), as an organiser's change: saved by ``change_event``,
+    which tells the attendees (``notify``) what changed, old → new.
+
+    Raises ``ValidationError`` (nothing saved) when the event would not be valid with the
+    website's values, e.g. registration closing after the new start.
+    """
+    locked = locking.locked_event(event)
+    changed_fields = event_services.take_website_change(event=locked)
+    locked.full_clean()
+    return change_event(event=locked, changed_fields=changed_fields, notify=notify, now=now)
+
+
 def capacity_below_confirmed(confirmed: int) -> str:
     """Why a capacity lower than the ``confirmed`` places is refused."""
     return ngettext(
@@ -90,16 +108,28 @@ def capacity_below_confirmed(confirmed: int) -> str:
 
 @transaction.atomic
 def send_organiser_message(
-    *, event: Event, subject: str, body: str, include_waitlisted: bool, sent_by
+    *,
+    event: Event,
+    subject: str,
+    body: str,
+    include_waitlisted: bool,
+    sent_by,
+    attendance: str = "",
+    answer_question: Question | None = None,
+    answer_option: str = "",
 ) -> OrganiserMessage:
     """Email the organisers' message to the event's attendees (and the waiting list, if
-    asked), not to addresses nobody has confirmed; the message is recorded as sent."""
+    asked), or to those who came or did not, or gave an answer; not to addresses nobody has
+    confirmed. The message is recorded as sent, with whom it was for."""
     message, stored = emails.queue_organiser_message(
         event=event,
         subject=subject,
         body=body,
         include_waitlisted=include_waitlisted,
         sent_by=sent_by,
+        attendance=attendance,
+        answer_question=answer_question,
+        answer_option=answer_option,
     )
     tasks.enqueue_delivery(*stored)
     return message

@@ -79,7 +79,7 @@ def test_viewer_can_view_and_export_but_not_change(client, event):
 
 
 def test_export_csv_contains_registrations(organiser_client, event):
-    RegistrationFactory(
+    zoe = RegistrationFactory(
         event=event,
         name="Zoë Ñandú 山田",
         email="zoe@example.org",
@@ -99,6 +99,7 @@ def test_export_csv_contains_registrations(organiser_client, event):
     )
     rows = read_csv(response)
     assert rows[0] == [
+        "Registration ID",
         "Name",
         "Email",
         "Organisation",
@@ -108,11 +109,13 @@ def test_export_csv_contains_registrations(organiser_client, event):
         "Status",
         "Registered at",
         "Cancelled at",
+        "Cancellation reason",
         "Checked in at",
         "Consent given at",
         "Privacy notice version",
     ]
-    assert rows[1][:7] == [
+    assert rows[1][:8] == [
+        str(zoe.pk),
         "Zoë Ñandú 山田",
         "zoe@example.org",
         "Café Org",
@@ -121,8 +124,8 @@ def test_export_csv_contains_registrations(organiser_client, event):
         "Vegan",
         "Confirmed",
     ]
-    assert rows[2][0] == "Gone"
-    assert rows[2][6] == "Cancelled"
+    assert rows[2][1] == "Gone"
+    assert rows[2][7] == "Cancelled"
     assert len(rows) == 3
 
 
@@ -133,7 +136,7 @@ def test_export_csv_neutralises_formulas(organiser_client, event, value):
     rows = read_csv(organiser_client.get(export_url(event)))
 
     # A line break in a cell is written as the rows end, "\n".
-    assert rows[1][2] == "'" + value.replace("\r", "\n")
+    assert rows[1][3] == "'" + value.replace("\r", "\n")
 
 
 def test_export_csv_other_organisers_event_404(organiser_client, other_event):

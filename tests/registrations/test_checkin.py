@@ -452,11 +452,11 @@ def test_dashboard_counts_and_chart(organiser_client, event):
     chart = context["chart"]
     assert [(bar["count"], bar["running"]) for bar in chart["bars"]] == [(2, 2), (0, 2), (2, 4)]
     assert chart["bars"][1]["height"] == 0
-    assert chart["bars"][0]["height"] == chart["bars"][2]["height"] == 140
+    assert chart["bars"][0]["height"] == chart["bars"][2]["height"] == 120
     html = response.content.decode()
     assert '<svg class="registrations-chart"' in html
     assert "<polyline" in html
-    assert "4 registrations from 1 Nov 2026 to 3 Nov 2026" in html
+    assert "4 registrations made from 1 Nov 2026 to 3 Nov 2026" in html
     assert 'value="3"' in html
 
 

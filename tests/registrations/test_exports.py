@@ -24,11 +24,20 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 MADRID = ZoneInfo("Europe/Madrid")
-CORE_HEADER = ["Name", "Email", "Organisation", "Role", "Access needs", "Dietary requirements"]
+CORE_HEADER = [
+    "Registration ID",
+    "Name",
+    "Email",
+    "Organisation",
+    "Role",
+    "Access needs",
+    "Dietary requirements",
+]
 END_HEADER = [
     "Status",
     "Registered at",
     "Cancelled at",
+    "Cancellation reason",
     "Checked in at",
     "Consent given at",
     "Privacy notice version",
@@ -85,47 +94,56 @@ def answered(event):
     Registration.objects.filter(pk=ada.pk).update(
         created_at=at(9, 15), privacy_consent_at=at(9, 15), checked_in_at=at(10, 2)
     )
-    services.cancel(registration=yui)
+    services.cancel(registration=yui, reason="Train strike")
     Registration.objects.filter(pk=yui.pk).update(
         created_at=at(11), privacy_consent_at=at(11), cancelled_at=at(12, 30)
     )
     return sessions, photos
 
 
-EXPECTED = [
-    [*CORE_HEADER, "Sessions", "Photos?", *END_HEADER],
-    [
-        "Ada Lovelace",
-        "ada@example.org",
-        "Analytical Engines",
-        "",
-        "",
-        "Vegan",
-        "AM; PM",
-        "Yes",
-        "Confirmed",
-        "2026-11-02 09:15",
-        "",
-        "2026-11-02 10:02",
-        "2026-11-02 09:15",
-        "2026-11-28",
-    ],
-    [
-        "山田 ユイ",
-        "yui@example.jp",
-        "Café Ñandú",
-        "",
-        "",
-        "",
-        "PM",
-        "",
-        "Cancelled",
-        "2026-11-02 11:00",
-        "2026-11-02 12:30",
-        "",
-        "2026-11-02 11:00",
-        "2026-11-28",
-    ],
+def expected(event):
+    """The whole export of ``answered``, with the registrations' IDs."""
+    ada, yui = Registration.objects.filter(event=event).order_by("created_at")
+    return [
+        [*CORE_HEADER, "Sessions", "Photos?", *END_HEADER],
+        [str(ada.pk), *EXPECTED_ADA],
+        [str(yui.pk), *EXPECTED_YUI],
+    ]
+
+
+EXPECTED_ADA = [
+    "Ada Lovelace",
+    "ada@example.org",
+    "Analytical Engines",
+    "",
+    "",
+    "Vegan",
+    "AM; PM",
+    "Yes",
+    "Confirmed",
+    "2026-11-02 09:15",
+    "",
+    "",
+    "2026-11-02 10:02",
+    "2026-11-02 09:15",
+    "2026-11-28",
+]
+EXPECTED_YUI = [
+    "山田 ユイ",
+    "yui@example.jp",
+    "Café Ñandú",
+    "",
+    "",
+    "",
+    "PM",
+    "",
+    "Cancelled",
+    "2026-11-02 11:00",
+    "2026-11-02 12:30",
+    "Train strike",
+    "",
+    "2026-11-02 11:00",
+    "2026-11-28",
 ]
 
 
@@ -133,7 +151,7 @@ def test_export_csv_has_every_column_and_answer(organiser_client, event, answere
     response = organiser_client.get(url("attendees_csv", event))
 
     assert response.status_code == 200
-    assert read_csv(response) == EXPECTED
+    assert read_csv(response) == expected(event)
 
 
 def test_export_xlsx_has_the_same_rows_as_csv(organiser_client, event, answered):
@@ -146,7 +164,7 @@ def test_export_xlsx_has_the_same_rows_as_csv(organiser_client, event, answered)
     assert response["Content-Disposition"] == (
         'attachment; filename="open-government-ai-attendees.xlsx"'
     )
-    assert read_xlsx(response) == EXPECTED
+    assert read_xlsx(response) == expected(event)
 
 
 @pytest.mark.parametrize("name", ["attendees_csv", "attendees_xlsx"])
@@ -170,8 +188,8 @@ def test_export_removed_question_kept_as_column(organiser_client, event, answere
 
     rows = read_csv(organiser_client.get(url("attendees_csv", event)))
 
-    assert rows[0][6] == "Sessions (removed)"
-    assert [row[6] for row in rows[1:]] == ["AM; PM", "PM"]
+    assert rows[0][7] == "Sessions (removed)"
+    assert [row[7] for row in rows[1:]] == ["AM; PM", "PM"]
 
 
 def test_export_page_offers_every_column_ticked(organiser_client, event, answered):
@@ -182,6 +200,7 @@ def test_export_page_offers_every_column_ticked(organiser_client, event, answere
     form = response.context["form"]
     assert response.status_code == 200
     assert form["columns"].value() == [
+        "id",
         "name",
         "email",
         "organisation",
@@ -193,6 +212,7 @@ def test_export_page_offers_every_column_ticked(organiser_client, event, answere
         "status",
         "created_at",
         "cancelled_at",
+        "cancellation_reason",
         "checked_in_at",
         "privacy_consent_at",
         "privacy_notice_version",
@@ -232,7 +252,7 @@ def test_export_csv_neutralises_formulas_in_answers(organiser_client, event, val
     rows = read_csv(organiser_client.get(url("attendees_csv", event)))
 
     # A line break in a cell is written as the rows end, "\n".
-    assert rows[1][6] == "'" + value.replace("\r", "\n")
+    assert rows[1][7] == "'" + value.replace("\r", "\n")
 
 
 def test_export_question_wording_neutralised_in_header(organiser_client, event):
@@ -241,8 +261,8 @@ def test_export_question_wording_neutralised_in_header(organiser_client, event):
     csv_rows = read_csv(organiser_client.get(url("attendees_csv", event)))
     content = b"".join(organiser_client.get(url("attendees_xlsx", event)).streaming_content)
 
-    assert csv_rows[0][6] == "'=1+1"
-    cell = load_workbook(io.BytesIO(content)).active["G1"]
+    assert csv_rows[0][7] == "'=1+1"
+    cell = load_workbook(io.BytesIO(content)).active["H1"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
 
 
@@ -254,8 +274,8 @@ def test_export_xlsx_stores_formulas_as_text(organiser_client, event, value):
 
     sheet = load_workbook(io.BytesIO(content)).active
     # XML reads a carriage return back as a line feed.
-    assert sheet["C2"].value == value.replace("\r", "\n")
-    assert sheet["C2"].data_type == "s"
+    assert sheet["D2"].value == value.replace("\r", "\n")
+    assert sheet["D2"].data_type == "s"
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
 
@@ -265,7 +285,7 @@ def test_export_xlsx_drops_characters_spreadsheets_refuse(organiser_client, even
 
     rows = read_xlsx(organiser_client.get(url("attendees_xlsx", event)))
 
-    assert rows[1][4] == "Wheelchair"
+    assert rows[1][5] == "Wheelchair"
 
 
 PAGES = ["attendees_csv", "attendees_xlsx", "export", "sign_in_sheet", "catering", "dashboard"]
@@ -350,7 +370,7 @@ def test_export_answers_fetched_per_chunk_not_per_row(event, django_assert_num_q
         chunks = list(export.chunks(size=2))
 
     assert [len(chunk) for chunk in chunks] == [2, 2, 1]
-    answers = [row[6] for chunk in chunks for row in chunk]
+    answers = [row[7] for chunk in chunks for row in chunk]
     assert answers == [f"answer {number}" for number in range(5)]
 
 

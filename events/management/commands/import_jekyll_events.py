@@ -218,6 +218,19 @@ class Command(BaseCommand):
                     "website": _shortened(kept.website),
                 }
             )
+        for pending in result.pending:
+            self.say(
+                "  "
+                + _(
+                    "Waits for an organiser's confirmation in the admin, not applied: "
+                    "%(field)s is “%(turnout)s”; the website says “%(website)s”."
+                )
+                % {
+                    "field": services.field_label(pending.name),
+                    "turnout": _shortened(pending.turnout),
+                    "website": _shortened(pending.website),
+                }
+            )
         for url in result.replaced_links:
             self.say(
                 "  "

@@ -139,9 +139,7 @@ def test_admin_event_page_shows_the_websites_change(organiser_client, workshop):
     page = organiser_client.get(change_url(workshop))
 
     html = page.content.decode()
-    assert (
-        "Time: 14:00–16:00 UK time (BST) → <strong>15:00–17:00 UK time (BST)</strong>" in html
-    )
+    assert "Time: 14:00–16:00 UK time (BST) → <strong>15:00–17:00 UK time (BST)</strong>" in html
     assert f'<a href="{website_change_url(workshop)}">Apply…</a>' in html
 
 
@@ -153,8 +151,7 @@ def test_admin_websites_change_asks_before_telling(organiser_client, workshop):
     assert "Tell the 2 attendees?" in html
     assert page.context["subject"] == "Changed: Workshop"
     assert (
-        "Time: 14:00–16:00 UK time (BST) → 15:00–17:00 UK time (BST)"
-        in (page.context["preview"])
+        "Time: 14:00–16:00 UK time (BST) → 15:00–17:00 UK time (BST)" in (page.context["preview"])
     )
     workshop.refresh_from_db()
     assert workshop.starts_at == datetime(2030, 5, 4, 13, 0, tzinfo=UTC)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0012_place_counts_kept_per_event"),
+        ("registrations", "0013_organiser_message_by_attendance_and_answer"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0010_event_network_limit_lifted"),
+        ("events", "0011_event_pending_import"),
     ]
 
     operations = [

@@ -18,14 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import team
-from .models import (
-    LANGUAGE_CODES,
-    Event,
-    Membership,
-    Organiser,
-    Topic,
-    translation_field_names,
-)
+from .models import LANGUAGE_CODES, Event, Membership, Organiser, Topic, translation_field_names
 from .permissions import (
     OrganiserScopedAdmin,
     TurnoutModelAdmin,
@@ -126,6 +119,10 @@ REGISTRATION_FIELDSET = (
 )
 
 
+# The event admin's first fieldset: what the event is, in its main language.
+FIRST = ["title", "slug", "kind", "status", "main_language", "summary", "description", "topics"]
+
+
 @admin.register(Event)
 class EventAdmin(OrganiserScopedAdmin):
     event_field = ""
@@ -149,21 +146,7 @@ class EventAdmin(OrganiserScopedAdmin):
     date_hierarchy = "starts_at"
     readonly_fields = ["source_file"]
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "title",
-                    "slug",
-                    "kind",
-                    "status",
-                    "main_language",
-                    "summary",
-                    "description",
-                    "topics",
-                ]
-            },
-        ),
+        (None, {"fields": FIRST}),
         REVIEW_FIELDSET,
         (_("When"), {"fields": ["timezone", "starts_at", "ends_at"]}),
         (

@@ -22,7 +22,7 @@ from . import services
 from .dashboard import attendance, registrations_by_day, registrations_chart
 from .exports import AttendeeExport, attendees_csv_response, attendees_xlsx_response
 from .forms import ExportForm, WalkInForm
-from .models import Registration, folded
+from .models import Asked, Diet, Registration, RegistrationSettings, chosen_diets, folded
 
 CHECKIN_LIST_LIMIT = 100
 
@@ -84,7 +84,14 @@ def sign_in_sheet(request, event: Event, admin_context):
     return render(
         request,
         "registrations/sign_in_sheet.html",
-        {"event": event, "attendees": _confirmed_by_name(event)},
+        {
+            "event": event,
+            "attendees": _confirmed_by_name(event),
+            # An event that does not ask for organisations has no column of them.
+            "show_organisation": (
+                RegistrationSettings.for_event(event).asked("organisation") != Asked.HIDDEN
+            ),
+        },
     )
 
 
@@ -100,10 +107,20 @@ def _tally(entries: list[tuple[Registration, str]]) -> list[tuple[str, int]]:
 
 
 def catering(request, event: Event, admin_context):
-    """Dietary requirements and access needs of confirmed attendees, for caterers and the venue."""
+    """Dietary requirements and access needs of confirmed attendees, for caterers and the venue:
+    how many chose each dietary option ("other" for words alone), what the words say."""
     attendees = _confirmed_by_name(event)
-    dietary = [(person, person.dietary_requirements.strip()) for person in attendees]
-    dietary = [(person, text) for person, text in dietary if text]
+    diets = {
+        person: chosen_diets(person.dietary_options, person.dietary_requirements)
+        for person in attendees
+    }
+    counts = Counter(code for chosen in diets.values() for code in chosen if code != Diet.NONE)
+    dietary = [
+        (person, _diet_text(chosen, person.dietary_requirements))
+        for person, chosen in diets.items()
+        if set(chosen) - {Diet.NONE}
+    ]
+    words = [(person, person.dietary_requirements.strip()) for person in attendees]
     access = [(person, person.access_needs.strip()) for person in attendees]
     access = [(person, text) for person, text in access if text]
     return render(
@@ -114,12 +131,22 @@ def catering(request, event: Event, admin_context):
             "title": _("Catering and access"),
             "confirmed": len(attendees),
             "dietary": dietary,
-            "dietary_counts": _tally(dietary),
+            "dietary_counts": [(str(code.label), counts[code]) for code in Diet if counts[code]],
+            "other_counts": _tally([(person, text) for person, text in words if text]),
             "no_dietary": len(attendees) - len(dietary),
             "access": access,
             "access_counts": _tally(access),
         },
     )
+
+
+def _diet_text(chosen: list[str], words: str) -> str:
+    """One person's dietary requirements in a line: "Vegan, Other: no nuts"."""
+    labels = [Diet(code).label for code in chosen if code not in (Diet.NONE, Diet.OTHER)]
+    if Diet.OTHER in chosen:
+        other = Diet.OTHER.label
+        labels.append(f"{other}: {' '.join(words.split())}" if words.strip() else other)
+    return ", ".join(str(label) for label in labels)
 
 
 # Check-in at the door

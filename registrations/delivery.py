@@ -16,6 +16,7 @@ from email.mime.image import MIMEImage
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -25,6 +26,11 @@ from . import checkin_code, emails
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
+
+# When an email worker last ran a delivery, kept in the cache every process shares.
+WORKER_HEARTBEAT_KEY = "registrations:email-worker-last-ran"
+# Emails waiting longer than this with no worker running mean no worker is running.
+WORKER_SILENCE = timedelta(minutes=10)
 
 # Waits between attempts: about 16 hours in all before an email is given up.
 RETRY_DELAYS = [timedelta(minutes=minutes) for minutes in (1, 5, 15, 30, 60, 120, 240, 480)]
@@ -164,3 +170,22 @@ def requeue_stalled(*, enqueue: Enqueue, now: datetime | None = None) -> int:
             enqueue(email)
         count += 1
     return count
+
+
+def record_worker_run(now: datetime | None = None) -> None:
+    """Note that an email worker is running, for the Emails page (``worker_last_ran``)."""
+    cache.set(WORKER_HEARTBEAT_KEY, now or timezone.now(), timeout=None)
+
+
+def worker_last_ran() -> datetime | None:
+    return cache.get(WORKER_HEARTBEAT_KEY)
+
+
+def waiting_without_worker(now: datetime | None = None) -> int:
+    """How many emails have waited to be sent for longer than ``WORKER_SILENCE`` while no
+    worker ran in that time: 0 when a worker is running or nothing waits."""
+    now = now or timezone.now()
+    last = worker_last_ran()
+    if last is not None and last > now - WORKER_SILENCE:
+        return 0
+    return OutboundEmail.objects.queued().filter(next_attempt_at__lte=now - WORKER_SILENCE).count()

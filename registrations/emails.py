@@ -10,40 +10,34 @@ email is sent (``OutboundEmail.bodies_to_send``).
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events import calendar, calendar_links
 from events.models import Event
 
-from . import checkin_code, invitations, plain_text
+from . import checkin_code, invitations, plain_text, subjects
 from .audiences import message_recipients
 from .invitations import single_line
-from .models import LinkRequest, OrganiserMessage, OutboundEmail, Question, Registration
+from .models import (
+    MAX_REMINDER_HOURS,
+    LinkRequest,
+    OrganiserMessage,
+    OutboundEmail,
+    Question,
+    Registration,
+    RegistrationSettings,
+)
 
 Kind = OutboundEmail.Kind
 Status = Registration.Status
 # The emails about an organiser's change of an event (``changes.py``).
 CHANGE_KINDS = (Kind.EVENT_CHANGED, Kind.EVENT_CANCELLED)
-
-
-def _reminder_subject(event: Event) -> str:
-    """ "Reminder: <title>, Wednesday 6 October, 10:00, <venue>": when and where at a glance."""
-    # Translators: how a reminder writes the day and time (Django's date format: l weekday,
-    # j day, F month, H:i hours and minutes).
-    when = formats.date_format(event.local_starts_at, _("l j F, H:i"))
-    if event.venue_name:
-        return _("Reminder: %(title)s, %(when)s, %(place)s") % {
-            "title": single_line(event.title),
-            "when": when,
-            "place": single_line(event.venue_name),
-        }
-    return _("Reminder: %(title)s, %(when)s") % {"title": single_line(event.title), "when": when}
 
 
 def _context(event: Event, registration: Registration | None = None, **extra) -> dict:
@@ -238,10 +232,8 @@ def queue_cancellation_email(
 
 def change_context(event: Event, registration: Registration, details: dict) -> dict:
     changed = details.get("changes", [])
-    # One list per language (``changes.event_changes_in_each_language``).
-    if isinstance(changed, dict):
-        language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
-        changed = changed.get(language) or changed.get(settings.LANGUAGE_CODE[:2], [])
+    if isinstance(changed, dict):  # by language (``changes.event_changes_in_each_language``)
+        changed = changed.get(translation.get_language()[:2]) or changed[settings.LANGUAGE_CODE]
     return _context(
         event,
         registration,
@@ -251,10 +243,24 @@ def change_context(event: Event, registration: Registration, details: dict) -> d
 
 
 def reminder_due(now: datetime | None = None):
-    """The registrations a reminder is due to now (``REMINDER_HOURS_BEFORE``)."""
-    return Registration.objects.reminder_due(
-        now or timezone.now(), hours_before=settings.REMINDER_HOURS_BEFORE
-    ).select_related("event", "event__organiser")
+    """The registrations a reminder is due to now, each event at its own reminder time
+    (``RegistrationSettings.reminder_hours``; none when it is 0)."""
+    now = now or timezone.now()
+    longest = timedelta(hours=max(MAX_REMINDER_HOURS, settings.REMINDER_HOURS_BEFORE))
+    events = Event.objects.filter(
+        status=Event.Status.PUBLISHED, starts_at__gt=now, starts_at__lte=now + longest
+    ).select_related("registration_settings")
+    by_hours: dict[float, list[int]] = {}
+    for event in events:
+        hours = RegistrationSettings.for_event(event).reminder_hours
+        if hours > 0:
+            by_hours.setdefault(hours, []).append(event.pk)
+    due = Registration.objects.none()
+    for hours, event_ids in by_hours.items():
+        due |= Registration.objects.filter(event__in=event_ids).reminder_due(
+            now, hours_before=hours
+        )
+    return due.select_related("event", "event__organiser")
 
 
 def queue_reminders(
@@ -267,13 +273,17 @@ def queue_reminders(
     """
     stored = []
     for registration in reminder_due(now):
+        event = registration.event
         try:
             with transaction.atomic(), registration.in_own_language():
                 email = _to_attendee(
                     registration,
                     Kind.REMINDER,
-                    _reminder_subject(registration.event),
+                    subjects.reminder(registration.event),
+                    # One reminder per start time: a postponed event reminds again.
+                    key=f"{Kind.REMINDER}:{registration.pk}:{int(event.starts_at.timestamp())}",
                 )
+                Registration.objects.filter(pk=registration.pk).update(reminded_for=event.starts_at)
                 if then is not None:
                     then(email)
         except IntegrityError:

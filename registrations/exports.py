@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.db import connection
-from django.db.models import Case, CharField, Expression, Value, When
-from django.db.models.functions import Cast, Coalesce, Substr, TruncMinute
+from django.db.models import Case, CharField, Expression, F, Value, When
+from django.db.models.functions import Cast, Coalesce, Replace, Substr, TruncMinute
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -24,13 +24,16 @@ from psycopg import ClientCursor
 
 from events.models import Event
 
-from .models import YES_NO_LABELS, Answer, Question, Registration
+from .models import YES_NO_LABELS, Answer, Asked, Diet, Question, Registration, RegistrationSettings
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_STARTS = frozenset(FORMULA_TRIGGERS)
 CHUNK_SIZE = 2000
-CORE_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
+CORE_FIELDS = [
+    "name", "email", "organisation", "role", "access_needs", "dietary_options",
+    "dietary_requirements",
+]  # fmt: skip
 # The columns before the questions' answers: the registration's ID, then the core fields.
 LEADING_COLUMNS = ["id", *CORE_FIELDS]
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,6 +61,15 @@ def local_time(field: str, tz) -> Coalesce:
     """
     text = Cast(TruncMinute(field, tzinfo=tz), output_field=CharField())
     return Coalesce(Substr(text, 1, 16), Value(""))
+
+
+def diet_labels() -> Expression:
+    """The chosen dietary options by their names, "Vegan, Gluten-free", written by the
+    database as the other cells are."""
+    text = Replace(F("dietary_options"), Value(","), Value(", "))
+    for code in Diet:
+        text = Replace(text, Value(code.value), Value(str(code.label)))
+    return text
 
 
 def status_label() -> Case:
@@ -104,15 +116,27 @@ class AttendeeExport:
                 return _("%(question)s (removed)") % {"question": question.label}
             return question.label
 
+        # The details the event does not ask are not columns of its list.
+        field_settings = RegistrationSettings.for_event(self.event)
+        details = [
+            Column("organisation", _("Organisation"), "organisation"),
+            Column("role", _("Role"), "role"),
+            Column("access_needs", _("Access needs"), "access_needs"),
+            Column("dietary_options", _("Dietary options"), diet_labels()),
+            Column("dietary_requirements", _("Dietary requirements"), "dietary_requirements"),
+        ]
+        asked = {
+            column.key
+            for column in details
+            if field_settings.asked(column.key.replace("dietary_options", "dietary_requirements"))
+            != Asked.HIDDEN
+        }
         return [
             # The ID the admin shows and its addresses use: a row of the export can be found.
             Column("id", _("Registration ID"), Cast("pk", output_field=CharField())),
             Column("name", _("Name"), "name"),
             Column("email", _("Email"), "email"),
-            Column("organisation", _("Organisation"), "organisation"),
-            Column("role", _("Role"), "role"),
-            Column("access_needs", _("Access needs"), "access_needs"),
-            Column("dietary_requirements", _("Dietary requirements"), "dietary_requirements"),
+            *[column for column in details if column.key in asked],
             *[Column(f"q{q.pk}", question_title(q), question=q) for q in self.questions],
             Column("status", _("Status"), status_label()),
             Column("created_at", _("Registered at"), local_time("created_at", tz)),

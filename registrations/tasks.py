@@ -16,6 +16,7 @@ from .models import OutboundEmail
 
 @task()
 def deliver_email(email_id: int) -> str:
+    delivery.record_worker_run()
     return delivery.deliver(email_id, retry=enqueue_delivery if _stores_tasks() else None)
 
 

@@ -27,6 +27,11 @@ from .added import add_registration
 from .copy import copy_event
 from .registration import QuestionInline
 from .reports import report_page
+from .settings import (
+    SETTINGS_FIELDSETS,
+    RegistrationSettingsFields,
+    changed_settings,
+)
 from .website_change import website_change, website_changes
 
 # The buttons of the page that asks before a change is saved (``_ask_before_telling``).
@@ -36,7 +41,7 @@ TELL, DONT_TELL = "_tell_attendees", "_dont_tell_attendees"
 LATEST_REGISTRATIONS = 20
 
 
-class EventAdminForm(event_admin.EventAdminForm):
+class EventAdminForm(RegistrationSettingsFields, event_admin.EventAdminForm):
     def clean(self):
         cleaned = super().clean()
         capacity = cleaned.get("capacity")
@@ -71,7 +76,7 @@ def _with_overview(fieldsets):
     with_overview = []
     for fieldset in fieldsets:
         if fieldset is event_admin.REGISTRATION_FIELDSET:
-            with_overview += [overview, latest]
+            with_overview += [overview, *SETTINGS_FIELDSETS, latest]
         else:
             with_overview.append(fieldset)
     return with_overview
@@ -98,6 +103,7 @@ class EventAdmin(event_admin.EventAdmin):
         return (
             super()
             .get_queryset(request)
+            .select_related("registration_settings")
             .annotate(
                 confirmed_count=_count("confirmed"),
                 waitlisted_count=_count("waitlisted"),
@@ -125,6 +131,12 @@ class EventAdmin(event_admin.EventAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        self._save_model(request, obj, form, change)
+        changed = changed_settings(form)
+        if changed:
+            services.save_registration_settings(event=obj, **changed)
+
+    def _save_model(self, request, obj, form, change):
         if not change:
             super().save_model(request, obj, form, change)
             return

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from events.permissions import OrganiserScopedAdmin, can_manage, is_member
 from registrations import services
 from registrations.forms import DETAIL_FIELDS, no_control_characters, question_field
+from registrations.forms.fields import DietsField, other_diet_checked
 from registrations.models import Answer, Question, Registration
 
 Status = Registration.Status
@@ -84,6 +85,7 @@ class AnswerInline(ReadOnlyInline):
 
 class RegistrationAdminForm(forms.ModelForm):
     questions: list[Question] = []
+    dietary_options = DietsField(label=gettext_lazy("Dietary requirements"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +103,11 @@ class RegistrationAdminForm(forms.ModelForm):
             for question in self.questions
             if question.field_name in self.changed_data
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        other_diet_checked(self)
+        return cleaned
 
     def clean_email(self):
         email = self.cleaned_data["email"]

@@ -6,9 +6,22 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..models import NONE_OF_THESE_LABEL, YES_NO_LABELS, Question
+from ..models import (
+    ASKED_FIELDS,
+    NONE_OF_THESE_LABEL,
+    OFFERABLE_DIETS,
+    YES_NO_LABELS,
+    Asked,
+    Diet,
+    Question,
+    RegistrationSettings,
+    diet_list,
+)
 
-DETAIL_FIELDS = ["name", "email", "organisation", "role", "access_needs", "dietary_requirements"]
+DETAIL_FIELDS = [
+    "name", "email", "organisation", "role", "access_needs", "dietary_options",
+    "dietary_requirements",
+]  # fmt: skip
 
 
 EMAIL_FORMAT_MESSAGE = _("Enter an email address in the correct format, like name@example.org")
@@ -104,3 +117,90 @@ class ChecksWithNoneField(forms.MultipleChoiceField):
                 _("Select “None of these” or the options that apply, not both"),
                 code="none_and_others",
             )
+
+
+class DietsField(forms.MultipleChoiceField):
+    """Dietary options as checkboxes, given and taken as the model stores them: codes
+    separated by commas, in the order of the choices."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, offered=OFFERABLE_DIETS, always=(Diet.NONE, Diet.OTHER), **kwargs):
+        choices = [(code, Diet(code).label) for code in [*offered, *always]]
+        super().__init__(choices=choices, **kwargs)
+
+    def prepare_value(self, value):
+        return diet_list(value) if isinstance(value, str) else value
+
+    def to_python(self, value):
+        # A form posted back with the stored value as it was ("" for none) chose nothing.
+        return [code for code in super().to_python(value) for code in diet_list(code)]
+
+    def validate(self, value):
+        super().validate(value)
+        if Diet.NONE in value and len(value) > 1:
+            raise ValidationError(
+                _("Choose “No dietary requirements” or the requirements you have, not both."),
+                code="none_and_diets",
+            )
+
+    def clean(self, value):
+        chosen = set(super().clean(value))
+        return ",".join(code for code, _label in self.choices if code in chosen)
+
+    def has_changed(self, initial, data):
+        return super().has_changed(self.prepare_value(initial or ""), data)
+
+
+def other_diet_checked(form: forms.Form) -> None:
+    """Words in "other" count as choosing it; choosing it asks for the words."""
+    if "dietary_options" not in form.fields or form.has_error("dietary_options"):
+        return
+    chosen = diet_list(form.cleaned_data.get("dietary_options", ""))
+    text = form.cleaned_data.get("dietary_requirements", "").strip()
+    if text and Diet.OTHER not in chosen:
+        if Diet.NONE in chosen:
+            form.add_error(
+                "dietary_requirements",
+                _("You chose “No dietary requirements”: leave this empty, or choose “Other”."),
+            )
+            return
+        form.cleaned_data["dietary_options"] = ",".join([*chosen, Diet.OTHER])
+        if "dietary_options" not in form.changed_data:
+            form.changed_data.append("dietary_options")
+    elif Diet.OTHER in chosen and not text:
+        form.add_error("dietary_requirements", _("Say which dietary requirement you have"))
+
+
+# What each core field says when it is required and left empty.
+REQUIRED_MESSAGES = {
+    "organisation": _("Enter your organisation"),
+    "role": _("Enter your role or job title"),
+    "access_needs": _("Enter your access needs, or “none”"),
+    "dietary_requirements": _("Choose your dietary requirements, or “No dietary requirements”"),
+}
+
+
+def ask_core_fields(form: forms.Form, field_settings: RegistrationSettings) -> None:
+    """Ask, require or leave out the core fields as the event's settings say, and offer the
+    event's dietary options (the text box is then for "other")."""
+    for name in ASKED_FIELDS:
+        asked = field_settings.asked(name)
+        if name == "dietary_requirements" and asked != Asked.HIDDEN:
+            form.fields["dietary_options"] = DietsField(
+                offered=field_settings.offered_diets,
+                label=_("Dietary requirements"),
+                required=asked == Asked.REQUIRED,
+                error_messages={"required": REQUIRED_MESSAGES[name]},
+            )
+            text = form.fields["dietary_requirements"]
+            text.label = _("Other dietary requirement")
+            text.help_text = _("If you chose “Other”: what you need, allergies included.")
+            continue
+        if asked == Asked.HIDDEN:
+            del form.fields[name]
+            if name == "dietary_requirements":
+                form.fields.pop("dietary_options", None)
+        elif asked == Asked.REQUIRED:
+            form.fields[name].required = True
+            form.fields[name].error_messages["required"] = REQUIRED_MESSAGES[name]

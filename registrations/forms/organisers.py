@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import OrganiserMessage, Question, Registration, validate_name
 from ..models.questions import YES_NO_LABELS
-from .fields import DETAIL_FIELDS, no_control_characters, normalise_email
+from .fields import (
+    DETAIL_FIELDS,
+    DietsField,
+    no_control_characters,
+    normalise_email,
+    other_diet_checked,
+)
 from .public import QuestionsMixin
 
 
@@ -176,8 +182,9 @@ class OrganiserRegistrationForm(QuestionsMixin, forms.Form):
     access_needs = forms.CharField(
         label=_("Access needs"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2})
     )
+    dietary_options = DietsField(label=_("Dietary requirements"), required=False)
     dietary_requirements = forms.CharField(
-        label=_("Dietary requirements"),
+        label=_("Other dietary requirement"),
         max_length=2000,
         required=False,
         widget=forms.Textarea({"rows": 2}),
@@ -203,6 +210,11 @@ class OrganiserRegistrationForm(QuestionsMixin, forms.Form):
         for question in self.questions:
             # The organisers may not know every answer; the attendee can add it later.
             self.fields[question.field_name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        other_diet_checked(self)
+        return cleaned
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])

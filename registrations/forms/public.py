@@ -8,14 +8,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..email_typos import suggested_address
-from ..models import Question, Registration, validate_name
+from ..models import Question, Registration, RegistrationSettings, validate_name
 from .fields import (
     DETAIL_FIELDS,
     EMAIL_FORMAT_MESSAGE,
     NOT_MARKED_OPTIONAL,
     TOO_LONG_MESSAGE,
+    ask_core_fields,
     no_control_characters,
     normalise_email,
+    other_diet_checked,
     question_field,
 )
 
@@ -105,10 +107,11 @@ class AttendeeDetailsForm(PublicFormMixin, QuestionsMixin, forms.ModelForm):
             "dietary_requirements": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, questions=(), answers=(), **kwargs):
+    def __init__(self, *args, questions=(), answers=(), field_settings=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("name", "organisation", "role"):
             self.fields[name].validators.append(no_control_characters)
+        ask_core_fields(self, field_settings or RegistrationSettings())
         # The model's own checks are left to the service (see _post_clean); this one is
         # about the input, so it is shown next to the field.
         self.fields["name"].validators.append(validate_name)
@@ -119,6 +122,19 @@ class AttendeeDetailsForm(PublicFormMixin, QuestionsMixin, forms.ModelForm):
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
+
+    def clean(self):
+        cleaned = super().clean()
+        other_diet_checked(self)
+        return cleaned
+
+    def core_fields(self):
+        """The details the event asks besides the name and address, in the form's order."""
+        return [self[name] for name in DETAIL_FIELDS[2:] if name in self.fields]
+
+    def detail_values(self) -> dict:
+        """The details the form asks, by name: those it leaves out are not changed."""
+        return {name: self.cleaned_data[name] for name in DETAIL_FIELDS if name in self.fields}
 
     def _post_clean(self):
         # The service checks uniqueness under the event lock; the form only checks input.
@@ -194,7 +210,7 @@ class RegistrationForm(AttendeeDetailsForm):
         return [*pairs, *replaced.items()]
 
     def service_arguments(self) -> dict:
-        arguments = {name: self.cleaned_data[name] for name in DETAIL_FIELDS}
+        arguments = self.detail_values()
         arguments["submission_key"] = self.cleaned_data.get("submission_key") or ""
         arguments["answers"] = self.answers()
         return arguments

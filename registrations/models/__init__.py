@@ -1,6 +1,7 @@
 """The registrations app's models, one module per subject; every name is importable from here."""
 
 from .counts import PlaceCounts
+from .diets import OFFERABLE_DIETS, Diet, chosen_diets, diet_list
 from .emails import LinkRequest, OrganiserMessage, OutboundEmail
 from .questions import NONE_OF_THESE_LABEL, YES_NO_LABELS, Answer, Question
 from .registrations import (
@@ -17,8 +18,15 @@ from .registrations import (
     new_token,
     validate_name,
 )
+from .settings import ASKED_FIELDS, MAX_REMINDER_HOURS, Asked, RegistrationSettings
 
 __all__ = [
+    "ASKED_FIELDS",
+    "OFFERABLE_DIETS",
+    "Asked",
+    "Diet",
+    "chosen_diets",
+    "diet_list",
     "CONFIRM_LINK_PLACEHOLDER",
     "COUNTED_STATUSES",
     "COUNTS",
@@ -30,12 +38,14 @@ __all__ = [
     "YES_NO_LABELS",
     "Answer",
     "LinkRequest",
+    "MAX_REMINDER_HOURS",
     "OrganiserMessage",
     "OutboundEmail",
     "PlaceCounts",
     "Question",
     "Registration",
     "RegistrationQuerySet",
+    "RegistrationSettings",
     "folded",
     "new_token",
     "validate_name",

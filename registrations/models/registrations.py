@@ -4,19 +4,19 @@ import hashlib
 import re
 import secrets
 import unicodedata
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+
+from .diets import validate_diets
+from .language import InOwnLanguage
 
 
 def folded(*parts: str) -> str:
@@ -94,21 +94,29 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(hold_expires_at__isnull=True)
 
     def reminder_due(self, now: datetime, *, hours_before: float):
-        """Confirmed registrations whose event starts within ``hours_before`` hours of ``now``
-        and who have had no reminder. Who registered inside that time had their confirmation
-        recently enough."""
+        """Confirmed registrations of published events ``hours_before`` hours (or less) from
+        their start that have had no reminder for the event's current start time: a change of
+        time after a reminder makes them due again.
+
+        Who registered after the reminder time has just had their confirmation. They are
+        reminded ``LATE_REMINDER_BEFORE`` before the start if they registered at least as long
+        before that (``LATE_REGISTRATION_BEFORE``): the reminder then comes on the day, hours
+        after the confirmation, never minutes after it.
+        """
         before = timedelta(hours=hours_before)
+        starts_at = F("event__starts_at")
+        on_time = Q(event__starts_at__lte=now + before, created_at__lt=starts_at - before)
+        late = Q(
+            event__starts_at__lte=now + LATE_REMINDER_BEFORE,
+            created_at__gte=starts_at - before,
+            created_at__lt=starts_at - LATE_REGISTRATION_BEFORE,
+        )
         return (
             self.confirmed()
             .not_on_hold()
-            .filter(
-                event__status=Event.Status.PUBLISHED,
-                event__starts_at__gt=now,
-                event__starts_at__lte=now + before,
-                created_at__lt=F("event__starts_at") - before,
-            )
-            # The kind's stored value: the emails module builds on this one, not the reverse.
-            .exclude(outbound_emails__kind="reminder")
+            .filter(event__status=Event.Status.PUBLISHED, event__starts_at__gt=now)
+            .filter(on_time | late)
+            .filter(Q(reminded_for__isnull=True) | ~Q(reminded_for=starts_at))
         )
 
     def hold_expired(self, now):
@@ -144,6 +152,11 @@ class RegistrationQuerySet(models.QuerySet):
         return {row.pop("event"): row for row in rows}
 
 
+# When people who registered after the reminder time are reminded, and how long before the
+# start they must have registered for it (see ``reminder_due``).
+LATE_REMINDER_BEFORE = timedelta(hours=2)
+LATE_REGISTRATION_BEFORE = timedelta(hours=4)
+
 # What ``counts()`` answers, in this order; confirmed places held for unconfirmed addresses
 # are confirmed. ``counts_by_event()`` and the admin's sortable columns count with these.
 COUNTED_STATUSES = ["confirmed", "waitlisted", "cancelled"]
@@ -156,7 +169,7 @@ COUNTS = {
 NO_REGISTRATIONS = dict.fromkeys(COUNTS, 0)
 
 
-class Registration(models.Model):
+class Registration(InOwnLanguage):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")
@@ -170,7 +183,19 @@ class Registration(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=200, blank=True)
     access_needs = models.TextField(_("access needs"), max_length=2000, blank=True)
-    dietary_requirements = models.TextField(_("dietary requirements"), max_length=2000, blank=True)
+    dietary_options = models.CharField(
+        _("dietary options"),
+        max_length=200,
+        blank=True,
+        validators=[validate_diets],
+        help_text=_("The options the attendee chose, separated by commas."),
+    )
+    dietary_requirements = models.TextField(
+        _("dietary requirements"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What the attendee wrote: their “other” requirement, allergies included."),
+    )
     privacy_consent_at = models.DateTimeField(
         _("consent given at"),
         null=True,
@@ -202,12 +227,12 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancellation_reason = models.CharField(_("cancellation reason"), max_length=500, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        help_text=_("The language the attendee registered in: their emails are written in it."),
+    reminded_for = models.DateTimeField(
+        _("reminded for the start at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The start time the last reminder gave; a new time makes a new reminder due."),
     )
     # The key of the form that created this registration: a resubmitted form finds it again.
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
@@ -333,19 +358,6 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
-
-    @contextmanager
-    def in_own_language(self):
-        """Inside it, what is said to the attendee is in the language they registered in,
-        whoever causes it (they, an organiser, the worker writing an email later): Django's
-        translations, and ``self.event`` with the event's own words in that language."""
-        event = self.event
-        with translation.override(self.language or settings.LANGUAGE_CODE):
-            self.event = event.in_language()
-            try:
-                yield
-            finally:
-                self.event = event
 
     @property
     def is_on_hold(self) -> bool:

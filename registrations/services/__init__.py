@@ -36,6 +36,7 @@ from .organisers import (
     capacity_below_confirmed,
     change_event,
     queue_reminders,
+    save_registration_settings,
     send_organiser_message,
 )
 from .personal_data import Purged, erase, purge_personal_data, request_personal_links
@@ -79,6 +80,7 @@ __all__ = [
     "promote",
     "purge_personal_data",
     "queue_reminders",
+    "save_registration_settings",
     "register",
     "register_walk_in",
     "release_expired_holds",

@@ -7,7 +7,7 @@ from django.utils.text import slugify
 
 from events.models import Event
 
-from ..models import Question
+from ..models import Question, RegistrationSettings
 
 # What a copy starts without: its own address, dates and state, and what the importer noted
 # about the page the original came from.
@@ -61,4 +61,9 @@ def copy_event(*, event: Event, title: str, starts_at: datetime, ends_at: dateti
             for question in event.questions.current().order_by("position", "pk")
         ]
     )
+    copied = RegistrationSettings.for_event(event)
+    if copied.pk is not None:
+        copied.pk = None
+        copied.event = copy
+        copied.save(force_insert=True)
     return copy

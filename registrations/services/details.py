@@ -39,7 +39,10 @@ def update_details(
     *, registration: Registration, answers: dict[Question, str] | None = None, **fields: str
 ) -> Registration:
     """Change an attendee's own details and answers; the email stays unique within the event."""
-    allowed = {"name", "email", "organisation", "role", "access_needs", "dietary_requirements"}
+    allowed = {
+        "name", "email", "organisation", "role", "access_needs", "dietary_options",
+        "dietary_requirements",
+    }  # fmt: skip
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Cannot update {', '.join(sorted(unknown))}")

@@ -12,7 +12,7 @@ from events import services as event_services
 from events.models import Event
 
 from .. import changes, emails, tasks
-from ..models import OrganiserMessage, Question, Registration
+from ..models import OrganiserMessage, Question, Registration, RegistrationSettings
 from . import locking
 from .errors import RegistrationRefused
 from .places import promote_waitlisted
@@ -141,3 +141,15 @@ def queue_reminders(*, now: datetime | None = None) -> int:
     time. Each reminder is stored and queued in a transaction of its own. Returns how many
     were queued."""
     return len(emails.queue_reminders(now, then=tasks.enqueue_delivery))
+
+
+@transaction.atomic
+def save_registration_settings(*, event: Event, **values) -> RegistrationSettings:
+    """Keep the event's registration settings as the organisers set them (``values`` by
+    field name; any left out stay as they were)."""
+    current = RegistrationSettings.for_event(event)
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    return current

@@ -95,6 +95,7 @@ ANONYMISED_FIELDS = [
     "organisation",
     "role",
     "access_needs",
+    "dietary_options",
     "dietary_requirements",
     "cancellation_reason",
     "submission_key",

@@ -12,7 +12,7 @@ from config.network import client_address
 from .. import checkin_code, invitations, services
 from ..availability import registration_summary
 from ..forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm
-from ..models import Registration
+from ..models import Registration, RegistrationSettings
 from .shared import get_registration, personal_page, within_limit
 
 
@@ -57,6 +57,7 @@ def manage(request, token):
         instance=registration,
         questions=registration.event.questions.current(),
         answers=registration.answers.all(),
+        field_settings=RegistrationSettings.for_event(registration.event),
     )
     if request.method == "POST":
         if not registration.is_active:

@@ -12,13 +12,18 @@ from events.models import Event
 from .. import services
 from ..availability import registration_summary
 from ..forms import RegistrationForm
+from ..models import RegistrationSettings
 from .shared import get_registration, get_visible_event, personal_page, within_limit
 
 
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     event = get_visible_event(request, slug)
-    form = RegistrationForm(request.POST or None, questions=event.questions.current())
+    form = RegistrationForm(
+        request.POST or None,
+        questions=event.questions.current(),
+        field_settings=RegistrationSettings.for_event(event),
+    )
     if event.status == Event.Status.DRAFT:
         # Only the draft's organisers see it (get_visible_event): they try the form as
         # attendees will see it, and nothing they send is kept.

@@ -39,7 +39,8 @@ def personal_page(view):
 
 def get_visible_event(request, slug: str) -> Event:
     event = get_object_or_404(
-        Event.objects.visible_to(request.user).select_related("organiser"), slug=slug
+        Event.objects.visible_to(request.user).select_related("organiser", "registration_settings"),
+        slug=slug,
     )
     return event.in_language()
 
@@ -48,7 +49,10 @@ def get_registration(token: str) -> Registration:
     if not TOKEN_PATTERN.fullmatch(token):
         raise Http404("Malformed token")
     return get_object_or_404(
-        Registration.objects.select_related("event", "event__organiser"), token=token
+        Registration.objects.select_related(
+            "event", "event__organiser", "event__registration_settings"
+        ),
+        token=token,
     )
 
 

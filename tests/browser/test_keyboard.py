@@ -64,7 +64,8 @@ def test_keyboard_only_registration(live_server, page, event):
     page.keyboard.type("Ada Lovelace")
     page.keyboard.press("Tab")
     page.keyboard.type("ada@example.org")
-    for _ in range(4):  # organisation, role, access needs, dietary requirements
+    # Organisation, role, access needs, the seven dietary options and the words for "other".
+    for _ in range(11):
         page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     expect(page.get_by_label(re.compile("I agree that my details"))).to_be_focused()

@@ -19,7 +19,9 @@ def test_attendee_registers_and_opens_personal_link(live_server, page, event, ax
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.get_by_label("Email address").fill("ada@example.org")
     page.get_by_label("Organisation").fill("Analytical Engines")
-    page.get_by_label("Dietary requirements").fill("Vegetarian")
+    page.get_by_label("Vegetarian").check()
+    page.get_by_label("Other", exact=True).check()
+    page.get_by_label("Other dietary requirement").fill("No nuts")
     page.get_by_label(re.compile("I agree that my details")).check()
     page.get_by_role("button", name="Register").click()
 
@@ -27,7 +29,10 @@ def test_attendee_registers_and_opens_personal_link(live_server, page, event, ax
     assert axe_violations(page) == []
     registration = Registration.objects.get()
     assert registration.email == "ada@example.org"
-    assert registration.dietary_requirements == "Vegetarian"
+    assert (registration.dietary_options, registration.dietary_requirements) == (
+        "vegetarian,other",
+        "No nuts",
+    )
 
     page.get_by_role("link", name=f"{live_server.url}{registration.personal_path}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your registration")

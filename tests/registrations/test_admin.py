@@ -105,6 +105,7 @@ def test_export_csv_contains_registrations(organiser_client, event):
         "Organisation",
         "Role",
         "Access needs",
+        "Dietary options",
         "Dietary requirements",
         "Status",
         "Registered at",
@@ -114,18 +115,19 @@ def test_export_csv_contains_registrations(organiser_client, event):
         "Consent given at",
         "Privacy notice version",
     ]
-    assert rows[1][:8] == [
+    assert rows[1][:9] == [
         str(zoe.pk),
         "Zoë Ñandú 山田",
         "zoe@example.org",
         "Café Org",
         "Analyst",
         "Hearing loop",
+        "",
         "Vegan",
         "Confirmed",
     ]
     assert rows[2][1] == "Gone"
-    assert rows[2][7] == "Cancelled"
+    assert rows[2][8] == "Cancelled"
     assert len(rows) == 3
 
 

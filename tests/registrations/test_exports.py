@@ -31,6 +31,7 @@ CORE_HEADER = [
     "Organisation",
     "Role",
     "Access needs",
+    "Dietary options",
     "Dietary requirements",
 ]
 END_HEADER = [
@@ -81,7 +82,8 @@ def answered(event):
         name="Ada Lovelace",
         email="ada@example.org",
         organisation="Analytical Engines",
-        dietary_requirements="Vegan",
+        dietary_options="vegan,gluten_free,other",
+        dietary_requirements="No nuts",
         answers={sessions: "AM\nPM", photos: "yes"},
     )
     yui = services.register(
@@ -117,7 +119,8 @@ EXPECTED_ADA = [
     "Analytical Engines",
     "",
     "",
-    "Vegan",
+    "Vegan, Gluten-free, Other",
+    "No nuts",
     "AM; PM",
     "Yes",
     "Confirmed",
@@ -132,6 +135,7 @@ EXPECTED_YUI = [
     "山田 ユイ",
     "yui@example.jp",
     "Café Ñandú",
+    "",
     "",
     "",
     "",
@@ -188,8 +192,8 @@ def test_export_removed_question_kept_as_column(organiser_client, event, answere
 
     rows = read_csv(organiser_client.get(url("attendees_csv", event)))
 
-    assert rows[0][7] == "Sessions (removed)"
-    assert [row[7] for row in rows[1:]] == ["AM; PM", "PM"]
+    assert rows[0][8] == "Sessions (removed)"
+    assert [row[8] for row in rows[1:]] == ["AM; PM", "PM"]
 
 
 def test_export_page_offers_every_column_ticked(organiser_client, event, answered):
@@ -206,6 +210,7 @@ def test_export_page_offers_every_column_ticked(organiser_client, event, answere
         "organisation",
         "role",
         "access_needs",
+        "dietary_options",
         "dietary_requirements",
         f"q{sessions.pk}",
         f"q{photos.pk}",
@@ -252,7 +257,7 @@ def test_export_csv_neutralises_formulas_in_answers(organiser_client, event, val
     rows = read_csv(organiser_client.get(url("attendees_csv", event)))
 
     # A line break in a cell is written as the rows end, "\n".
-    assert rows[1][7] == "'" + value.replace("\r", "\n")
+    assert rows[1][8] == "'" + value.replace("\r", "\n")
 
 
 def test_export_question_wording_neutralised_in_header(organiser_client, event):
@@ -261,8 +266,8 @@ def test_export_question_wording_neutralised_in_header(organiser_client, event):
     csv_rows = read_csv(organiser_client.get(url("attendees_csv", event)))
     content = b"".join(organiser_client.get(url("attendees_xlsx", event)).streaming_content)
 
-    assert csv_rows[0][7] == "'=1+1"
-    cell = load_workbook(io.BytesIO(content)).active["H1"]
+    assert csv_rows[0][8] == "'=1+1"
+    cell = load_workbook(io.BytesIO(content)).active["I1"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
 
 
@@ -370,7 +375,7 @@ def test_export_answers_fetched_per_chunk_not_per_row(event, django_assert_num_q
         chunks = list(export.chunks(size=2))
 
     assert [len(chunk) for chunk in chunks] == [2, 2, 1]
-    answers = [row[7] for chunk in chunks for row in chunk]
+    answers = [row[8] for chunk in chunks for row in chunk]
     assert answers == [f"answer {number}" for number in range(5)]
 
 
@@ -405,11 +410,13 @@ def test_catering_summary_counts_and_lists_entries(organiser_client, event):
     context = response.context
     assert context["confirmed"] == 4
     assert context["no_dietary"] == 1
-    assert context["dietary_counts"] == [("Vegan", 2), ("No nuts", 1)]
+    # Answers from before the options: each is "other", with what they wrote.
+    assert context["dietary_counts"] == [("Other", 3)]
+    assert context["other_counts"] == [("Vegan", 2), ("No nuts", 1)]
     assert [(person.name, text) for person, text in context["dietary"]] == [
-        ("Ada", "Vegan"),
-        ("Bea", "vegan"),
-        ("Cy", "No nuts"),
+        ("Ada", "Other: Vegan"),
+        ("Bea", "Other: vegan"),
+        ("Cy", "Other: No nuts"),
     ]
     assert context["access_counts"] == [("Lift", 1)]
     assert [(person.name, text) for person, text in context["access"]] == [("Cy", "Lift")]

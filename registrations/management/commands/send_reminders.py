@@ -7,9 +7,10 @@ from registrations.tasks import requeue_stalled
 
 class Command(BaseCommand):
     help = (
-        "Queue a reminder to each confirmed attendee of events starting within "
-        "REMINDER_HOURS_BEFORE hours, once per attendee, and queue again any email whose "
-        "sending was interrupted. Safe to run from cron every few minutes."
+        "Queue a reminder to each confirmed attendee of events at their reminder time (each "
+        "event's own, or REMINDER_HOURS_BEFORE hours before), once per attendee and start "
+        "time, and queue again any email whose sending was interrupted. Safe to run from "
+        "cron every few minutes."
     )
 
     def handle(self, *args, **options):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0013_organiser_message_by_attendance_and_answer"),
+        ("registrations", "0015_dietary_options_and_asked_fields"),
     ]
 
     operations = [

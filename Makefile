@@ -10,7 +10,7 @@ RUN_ENV := DEBUG=1 HTTPS_ONLY=0
 # The demo sends its email from the web process, to the console: no worker needed.
 DEMO_ENV := $(RUN_ENV) SEND_EMAIL_IMMEDIATELY=1
 
-.PHONY: run test install install-test browser lint format migrate demo worker bench clean
+.PHONY: run test install install-test browser gettext messages compilemessages lint format migrate demo worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,28 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed compilemessages
 
-install-test: $(VENV)/.installed-test browser node_modules/axe-core/axe.min.js
+install-test: $(VENV)/.installed-test browser node_modules/axe-core/axe.min.js compilemessages
+
+# Translations: the catalogues (locale/*/LC_MESSAGES/django.po) are kept in git; their compiled
+# .mo files are built here. `make messages` adds the code's new strings to the catalogues.
+LOCALES := es eu
+MO_FILES := $(foreach l,$(LOCALES),locale/$(l)/LC_MESSAGES/django.mo)
+
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || \
+		($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext)
+
+compilemessages: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | gettext
+	msgfmt --check -o $@ $<
+
+messages: gettext $(VENV)/.installed
+	$(RUN_ENV) $(BIN)/python manage.py makemessages --no-obsolete --add-location=file \
+		--ignore .venv --ignore node_modules --ignore 'static/vendor' --ignore bench --ignore tests \
+		$(foreach l,$(LOCALES),-l $(l))
 
 # Browser tests drive the system's Chromium; Playwright's own download is not used.
 browser:

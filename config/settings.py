@@ -146,7 +146,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Pages follow the browser's language (LocaleMiddleware) or the visitor's choice in the footer
+# (/i18n/setlang/). Each name is written in its own language, as a switcher shows it.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("eu", "Euskara")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView, TemplateView
+from django.views.i18n import set_language
 
 from config import two_factor
 from events import views as event_views
@@ -33,6 +35,10 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", event_views.healthz, name="healthz"),
+    # The footer's language switcher posts here and works without JavaScript. It is exempt
+    # from CSRF because the event page is shared from a cache by visitors without cookies, so
+    # it cannot carry a token; a forged post can only change the language a visitor reads.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("brand.css", event_views.brand_css, name="brand_css"),
     path("events.ics", event_views.events_ics, name="events_ics"),

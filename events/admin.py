@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import team
-from .models import Event, Membership, Organiser, Topic
+from .models import LANGUAGE_CODES, Event, Membership, Organiser, Topic, translation_field_names
 from .permissions import (
     OrganiserScopedAdmin,
     TurnoutModelAdmin,
@@ -49,7 +49,8 @@ class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = [
-            "title", "slug", "kind", "status", "summary", "description", "topics", "timezone",
+            "title", "slug", "kind", "status", "main_language", "summary", "description",
+            "topics", "timezone",
             "starts_at", "ends_at", "attendance_mode", "venue_name", "venue_address", "map_url",
             "join_url", "organiser",
             "co_organisers", "capacity", "waitlist_enabled", "waitlist_limit",
@@ -57,6 +58,7 @@ class EventAdminForm(forms.ModelForm):
             "registration_opens_at", "registration_closes_at", "external_registration_url",
             "website_url", "image", "category", "featured", "needs_review", "review_notes",
             "retention_days",
+            *[name for code in LANGUAGE_CODES for name in translation_field_names(code)],
         ]  # fmt: skip
         widgets = {name: event_time_widget() for name in LOCAL_TIME_FIELDS}
 
@@ -70,12 +72,18 @@ class EventAdminForm(forms.ModelForm):
                     "zone": zone
                 }
                 field.help_text = f"{field.help_text} {note}".strip()
+        # A form posted without it (a script, an older page) keeps the event's language.
+        if "main_language" in self.fields:
+            self.fields["main_language"].required = False
         if self.instance.pk:
             tz = self.instance.tzinfo
             for name in LOCAL_TIME_FIELDS:
                 value = getattr(self.instance, name)
                 if value is not None:
                     self.initial[name] = timezone.localtime(value, tz).replace(tzinfo=None)
+
+    def clean_main_language(self):
+        return self.cleaned_data["main_language"] or self.instance.main_language
 
     def clean(self):
         cleaned = super().clean()
@@ -111,6 +119,10 @@ REGISTRATION_FIELDSET = (
 )
 
 
+# The event admin's first fieldset: what the event is, in its main language.
+FIRST = ["title", "slug", "kind", "status", "main_language", "summary", "description", "topics"]
+
+
 @admin.register(Event)
 class EventAdmin(OrganiserScopedAdmin):
     event_field = ""
@@ -128,13 +140,13 @@ class EventAdmin(OrganiserScopedAdmin):
         "topics",
         ("starts_at", admin.DateFieldListFilter),
     ]
-    search_fields = ["title", "slug", "summary", "venue_name"]
+    search_fields = ["title", "title_en", "title_es", "title_eu", "slug", "summary", "venue_name"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["co_organisers", "topics"]
     date_hierarchy = "starts_at"
     readonly_fields = ["source_file"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "summary", "description", "topics"]}),
+        (None, {"fields": FIRST}),
         REVIEW_FIELDSET,
         (_("When"), {"fields": ["timezone", "starts_at", "ends_at"]}),
         (
@@ -163,6 +175,23 @@ class EventAdmin(OrganiserScopedAdmin):
                 ]
             },
         ),
+        # The event's words in each language, for pages and emails in that language; folded
+        # away, as most events are written in one.
+        *[
+            (
+                name,
+                {
+                    "fields": translation_field_names(code),
+                    "classes": ["collapse"],
+                    "description": _("Leave empty to show the text in the main language."),
+                },
+            )
+            for code, name in [
+                ("en", _("In English")),
+                ("es", _("In Spanish")),
+                ("eu", _("In Basque")),
+            ]
+        ],
     ]
 
     def get_queryset(self, request):

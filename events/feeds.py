@@ -31,7 +31,7 @@ class UpcomingEventsFeed(Feed):
 
     def item_description(self, event):
         """HTML, as feed readers take it: the organisers' text in it is escaped."""
-        when = formats.date_format(event.local_starts_at, "l j F Y, H:i")
+        when = formats.date_format(event.local_starts_at, _("l j F Y, H:i"))
         where = f" · {event.venue_name}" if event.venue_name else ""
         zone = times.zone_label(event.starts_at, event.timezone)
         lines = [f"{when} {zone}{where}", event.summary]

@@ -94,10 +94,10 @@ def time_range(starts_at: datetime, ends_at: datetime, zone: str) -> str:
     ends on another day."""
     tz = zoneinfo.ZoneInfo(zone)
     start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
-    first = formats.date_format(start, "l j F Y, H:i")
+    first = formats.date_format(start, _("l j F Y, H:i"))
     last = formats.time_format(end, "H:i")
     if start.date() != end.date():
-        last = formats.date_format(end, "l j F Y, H:i")
+        last = formats.date_format(end, _("l j F Y, H:i"))
     return f"{first}–{last} {zone_label(start, zone)}"
 
 

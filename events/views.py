@@ -44,8 +44,8 @@ class EventListView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "now": now,
-            "upcoming": list(shown.upcoming(now)),
-            "past": list(shown.past(now)[: self.past_shown]),
+            "upcoming": [event.in_language() for event in shown.upcoming(now)],
+            "past": [event.in_language() for event in shown.past(now)[: self.past_shown]],
             "topics": topics,
             "topic_slug": topic_slug,
             "active_topic": active_topic,
@@ -82,6 +82,10 @@ class EventDetailView(DetailView):
             self.object, registration_state=availability["state"] if availability else ""
         )
         return context
+
+    def get_object(self, queryset=None):
+        # The event's own words in the page's language, where the organisers gave them.
+        return super().get_object(queryset).in_language()
 
     def dispatch(self, request, *args, **kwargs):
         seconds = settings.EVENT_PAGE_CACHE_SECONDS

@@ -8,7 +8,8 @@ so that a change of an event with many attendees never holds up registering.
 
 from datetime import datetime
 
-from django.utils import formats
+from django.conf import settings
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from events import times
@@ -70,6 +71,16 @@ def event_changes(before: Event, after: Event) -> list[dict[str, str]]:
     ]
 
 
+def event_changes_in_each_language(before: Event, after: Event) -> dict[str, list[dict]]:
+    """``event_changes`` in each of the site's languages, by language code: the email is
+    written later in each attendee's own language, with the event's words in it."""
+    in_each = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            in_each[code] = event_changes(before.in_language(code), after.in_language(code))
+    return in_each
+
+
 def change_kind(event: Event, changed_fields: list[str]) -> str | None:
     """The email a change of ``event`` calls for, if any: the event was cancelled, or the
     time or place of a published event changed."""
@@ -103,19 +114,19 @@ def queue_event_change_emails(*, event_id: int, kind: str, details: dict) -> lis
     recipients = change_recipients(event).filter(
         created_at__lte=datetime.fromisoformat(details["at"])
     )
-    subject = change_subject(kind, event)
     envelopes = []
     for registration in recipients:
         registration.event = event
-        email = emails.envelope(
-            kind=kind,
-            key=f"{kind}:{details['key']}:{registration.pk}",
-            to_email=registration.email,
-            to_name=registration.name,
-            subject=subject,
-            event=event,
-            registration=registration,
-        )
+        with registration.in_own_language():
+            email = emails.envelope(
+                kind=kind,
+                key=f"{kind}:{details['key']}:{registration.pk}",
+                to_email=registration.email,
+                to_name=registration.name,
+                subject=change_subject(kind, registration.event),
+                event=event,
+                registration=registration,
+            )
         email.compose_later = True
         email.details = details
         envelopes.append(email)

@@ -1,11 +1,11 @@
 """What Turnout writes to attendees, and queuing it with the change that causes it.
 
-Each ``queue_*`` function renders the email now, in the language of the person who caused
-it, and stores it as an ``OutboundEmail`` in the caller's transaction; the caller queues its
-sending in the same transaction (``tasks.enqueue_delivery``), as the services do. This module
-imports no task: the worker that sends an email calls ``compose`` from here.
-A stored email holds a placeholder where the attendee's personal link goes; the link is
-written in only when the email is sent (``OutboundEmail.bodies_to_send``).
+Each ``queue_*`` function renders the email now, in the attendee's language, and stores it
+as an ``OutboundEmail`` in the caller's transaction; the caller queues its sending in the
+same transaction (``tasks.enqueue_delivery``), as the services do. This module imports no
+task: the worker that sends an email calls ``compose`` from here. A stored email holds a
+placeholder where the attendee's personal link goes; the link is written in only when the
+email is sent (``OutboundEmail.bodies_to_send``).
 """
 
 import uuid
@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events import calendar, calendar_links
 from events.models import Event
 
-from . import checkin_code, invitations, plain_text
+from . import checkin_code, invitations, plain_text, subjects
 from .audiences import message_recipients
 from .invitations import single_line
 from .models import (
@@ -38,18 +38,6 @@ Kind = OutboundEmail.Kind
 Status = Registration.Status
 # The emails about an organiser's change of an event (``changes.py``).
 CHANGE_KINDS = (Kind.EVENT_CHANGED, Kind.EVENT_CANCELLED)
-
-
-def _reminder_subject(event: Event) -> str:
-    """ "Reminder: <title>, Wednesday 6 October, 10:00, <venue>": when and where at a glance."""
-    when = formats.date_format(event.local_starts_at, "l j F, H:i")
-    if event.venue_name:
-        return _("Reminder: %(title)s, %(when)s, %(place)s") % {
-            "title": single_line(event.title),
-            "when": when,
-            "place": single_line(event.venue_name),
-        }
-    return _("Reminder: %(title)s, %(when)s") % {"title": single_line(event.title), "when": when}
 
 
 def _context(event: Event, registration: Registration | None = None, **extra) -> dict:
@@ -147,13 +135,14 @@ def queue_registration_email(registration: Registration) -> OutboundEmail:
     Stored with the registration but written by the worker when it sends it (``compose``):
     registering, under the event's lock, does not wait for templates and calendar files.
     """
-    email = envelope(
-        to_email=registration.email,
-        to_name=registration.name,
-        event=registration.event,
-        registration=registration,
-        **_registration_email_kind(registration),
-    )
+    with registration.in_own_language():
+        email = envelope(
+            to_email=registration.email,
+            to_name=registration.name,
+            event=registration.event,
+            registration=registration,
+            **_registration_email_kind(registration),
+        )
     email.compose_later = True
     email.save(force_insert=True)
     return email
@@ -178,23 +167,24 @@ def compose(email: OutboundEmail) -> None:
     """Write the text of an email stored to be written later (``queue_registration_email``,
     ``queue_event_change_emails``)."""
     registration = email.registration
-    extra = {}
-    if email.kind == Kind.CONFIRMATION:
-        # Echoed so the attendee sees what the organisers were told.
-        extra["answers"] = list(registration.answers.all())
-    if email.kind == Kind.WAITLISTED:
-        extra["waitlist_position"] = registration.waitlist_position()
-    if email.kind in CHANGE_KINDS:
-        context = change_context(registration.event, registration, email.details)
-    else:
-        context = _context(registration.event, registration, **extra)
-    email.body_text, email.body_html = render(email.kind, context)
-    if email.kind == Kind.CONFIRMATION:
-        email.calendar = invitations.invitation(registration)
-    elif email.kind in CHANGE_KINDS and registration.status == Status.CONFIRMED:
-        email.calendar = invitations.invitation(
-            registration, cancel=email.kind == Kind.EVENT_CANCELLED
-        )
+    with registration.in_own_language():
+        extra = {}
+        if email.kind == Kind.CONFIRMATION:
+            # Echoed so the attendee sees what the organisers were told.
+            extra["answers"] = list(registration.answers.all())
+        if email.kind == Kind.WAITLISTED:
+            extra["waitlist_position"] = registration.waitlist_position()
+        if email.kind in CHANGE_KINDS:
+            context = change_context(registration.event, registration, email.details)
+        else:
+            context = _context(registration.event, registration, **extra)
+        email.body_text, email.body_html = render(email.kind, context)
+        if email.kind == Kind.CONFIRMATION:
+            email.calendar = invitations.invitation(registration)
+        elif email.kind in CHANGE_KINDS and registration.status == Status.CONFIRMED:
+            email.calendar = invitations.invitation(
+                registration, cancel=email.kind == Kind.EVENT_CANCELLED
+            )
     email.compose_later = False
     email.save(update_fields=["body_text", "body_html", "calendar", "compose_later"])
 
@@ -202,46 +192,52 @@ def compose(email: OutboundEmail) -> None:
 def queue_already_registered_email(registration: Registration) -> OutboundEmail:
     """Someone registered this address again: its own link goes to the address it was
     registered with, whatever was typed, and the form answers as for anyone."""
-    return _to_attendee(
-        registration,
-        Kind.ALREADY_REGISTERED,
-        _("You are already registered: %(title)s")
-        % {"title": single_line(registration.event.title)},
-        key=f"{Kind.ALREADY_REGISTERED}:{registration.pk}:{uuid.uuid4().hex}",
-    )
+    with registration.in_own_language():
+        return _to_attendee(
+            registration,
+            Kind.ALREADY_REGISTERED,
+            _("You are already registered: %(title)s")
+            % {"title": single_line(registration.event.title)},
+            key=f"{Kind.ALREADY_REGISTERED}:{registration.pk}:{uuid.uuid4().hex}",
+        )
 
 
 def queue_promotion_email(registration: Registration) -> OutboundEmail:
-    return _to_attendee(
-        registration,
-        Kind.PROMOTED,
-        _("A place is now yours: %(title)s") % {"title": single_line(registration.event.title)},
-        # Whoever is moved back to the waiting list can be promoted again, and told again.
-        key=f"{Kind.PROMOTED}:{registration.pk}:{uuid.uuid4().hex}",
-        ics=invitations.invitation(registration),
-    )
+    with registration.in_own_language():
+        return _to_attendee(
+            registration,
+            Kind.PROMOTED,
+            _("A place is now yours: %(title)s") % {"title": single_line(registration.event.title)},
+            # Whoever is moved back to the waiting list can be promoted again, and told again.
+            key=f"{Kind.PROMOTED}:{registration.pk}:{uuid.uuid4().hex}",
+            ics=invitations.invitation(registration),
+        )
 
 
 def queue_cancellation_email(
     registration: Registration, *, had_place: bool = True
 ) -> OutboundEmail:
     """Confirms a cancellation; removes the event from the calendar of who had a place."""
-    return _to_attendee(
-        registration,
-        Kind.CANCELLED,
-        _("Your registration is cancelled: %(title)s")
-        % {"title": single_line(registration.event.title)},
-        # Whoever is given a place again (at the door) can cancel again, and be told again.
-        key=f"{Kind.CANCELLED}:{registration.pk}:{uuid.uuid4().hex}",
-        ics=invitations.invitation(registration, cancel=True) if had_place else "",
-    )
+    with registration.in_own_language():
+        return _to_attendee(
+            registration,
+            Kind.CANCELLED,
+            _("Your registration is cancelled: %(title)s")
+            % {"title": single_line(registration.event.title)},
+            # Whoever is given a place again (at the door) can cancel again, and be told again.
+            key=f"{Kind.CANCELLED}:{registration.pk}:{uuid.uuid4().hex}",
+            ics=invitations.invitation(registration, cancel=True) if had_place else "",
+        )
 
 
 def change_context(event: Event, registration: Registration, details: dict) -> dict:
+    changed = details.get("changes", [])
+    if isinstance(changed, dict):  # by language (``changes.event_changes_in_each_language``)
+        changed = changed.get(translation.get_language()[:2]) or changed[settings.LANGUAGE_CODE]
     return _context(
         event,
         registration,
-        changes=details.get("changes", []),
+        changes=changed,
         reason=details.get("reason", ""),
     )
 
@@ -279,11 +275,11 @@ def queue_reminders(
     for registration in reminder_due(now):
         event = registration.event
         try:
-            with transaction.atomic():
+            with transaction.atomic(), registration.in_own_language():
                 email = _to_attendee(
                     registration,
                     Kind.REMINDER,
-                    _reminder_subject(registration.event),
+                    subjects.reminder(registration.event),
                     # One reminder per start time: a postponed event reminds again.
                     key=f"{Kind.REMINDER}:{registration.pk}:{int(event.starts_at.timestamp())}",
                 )
@@ -339,15 +335,16 @@ def queue_organiser_message(
     stored = []
     for registration in recipients:
         registration.event = event
-        stored.append(
-            _to_attendee(
-                registration,
-                Kind.MESSAGE,
-                message.subject,
-                key=f"message:{message.pk}:{registration.pk}",
-                body=body,
+        with registration.in_own_language():
+            stored.append(
+                _to_attendee(
+                    registration,
+                    Kind.MESSAGE,
+                    message.subject,
+                    key=f"message:{message.pk}:{registration.pk}",
+                    body=body,
+                )
             )
-        )
     return message, stored
 
 
@@ -373,20 +370,21 @@ def queue_personal_links(*, request_id: int) -> OutboundEmail | None:
     links = [
         (registration, registration.personal_link_placeholder) for registration in registrations
     ]
-    email = _store(
-        kind=Kind.PERSONAL_LINKS,
-        key=f"{Kind.PERSONAL_LINKS}:{uuid.uuid4().hex}",
-        to_email=registrations[0].email,
-        to_name=registrations[0].name,
-        subject=_("Your registration links"),
-        template=Kind.PERSONAL_LINKS,
-        context={
-            "attendee": registrations[0],
-            "links": links,
-            "site_url": settings.SITE_URL,
-            "organisation_name": settings.ORGANISATION_NAME,
-            "organisation_website": settings.ORGANISATION_WEBSITE,
-        },
-    )
+    with registrations[0].in_own_language():  # one email for all, in the next event's language
+        email = _store(
+            kind=Kind.PERSONAL_LINKS,
+            key=f"{Kind.PERSONAL_LINKS}:{uuid.uuid4().hex}",
+            to_email=registrations[0].email,
+            to_name=registrations[0].name,
+            subject=_("Your registration links"),
+            template=Kind.PERSONAL_LINKS,
+            context={
+                "attendee": registrations[0],
+                "links": links,
+                "site_url": settings.SITE_URL,
+                "organisation_name": settings.ORGANISATION_NAME,
+                "organisation_website": settings.ORGANISATION_WEBSITE,
+            },
+        )
     email.listed_registrations.set(registrations)
     return email

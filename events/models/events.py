@@ -15,9 +15,10 @@ from .. import times
 from .fields import TimezoneField
 from .organisers import Organiser, Topic
 from .querysets import EventQuerySet
+from .words import EventWords
 
 
-class Event(models.Model):
+class Event(EventWords):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")

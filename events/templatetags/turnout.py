@@ -3,6 +3,7 @@ import json
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -85,3 +86,19 @@ def add_to_calendar(event, ics_url: str, ics_label: str = ""):
 def add_reminder(event):
     """Calendar links that remind the visitor when registration opens."""
     return {"links": calendar_links.reminder(event)}
+
+
+@register.filter
+def lang_of(event, field: str) -> str:
+    """` lang="…"` for an event's text shown in another language than the page's (its main
+    language, where no translation was given), so screen readers pronounce it right; else "".
+    """
+    language = getattr(event, "text_languages", {}).get(field, "")
+    return format_html(' lang="{}"', language) if language else ""
+
+
+@register.simple_tag
+def language_names() -> list[tuple[str, str]]:
+    """The site's languages, each named in its own language, as a switcher shows them:
+    Django's ``get_available_languages`` would translate the names into the page's."""
+    return settings.LANGUAGES

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 
 from .diets import validate_diets
+from .language import InOwnLanguage
 
 
 def folded(*parts: str) -> str:
@@ -168,7 +169,7 @@ COUNTS = {
 NO_REGISTRATIONS = dict.fromkeys(COUNTS, 0)
 
 
-class Registration(models.Model):
+class Registration(InOwnLanguage):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")

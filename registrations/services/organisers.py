@@ -71,7 +71,7 @@ def change_event(
         details = {
             "key": uuid.uuid4().hex,
             "at": now.isoformat(),
-            "changes": changes.event_changes(before, event),
+            "changes": changes.event_changes_in_each_language(before, event),
             "reason": reason,
         }
         tasks.enqueue_announcement(event_id=event.pk, kind=kind, details=details)

@@ -35,13 +35,15 @@ def register(
     dietary_requirements: str = "",
     submission_key: str = "",
     answers: dict[Question, str] | None = None,
+    language: str = "",
     now: datetime | None = None,
 ) -> Registration:
     """Give ``email`` a place, or a place on the waiting list, if the event allows it now.
 
     ``answers`` are the event's questions with their answers as stored text. When the event
     confirms email addresses, the place is only held until the attendee confirms their
-    address through the link emailed to them (``confirm_email``).
+    address through the link emailed to them (``confirm_email``). ``language`` is the one the
+    attendee registered in (the site's default if not given): their emails are written in it.
 
     A second registration of the address raises ``AlreadyRegistered``. When the event confirms
     email addresses, the registration's own address is emailed its link first, so that the
@@ -65,6 +67,7 @@ def register(
         privacy_consent_at=now,
         submission_key=submission_key,
         hold_expires_at=hold_expires_at,
+        language=language or settings.LANGUAGE_CODE,
     )
     try:
         refusal = _claim_place(registration, now=now, answers=answers or {})

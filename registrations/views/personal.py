@@ -40,7 +40,7 @@ def confirm(request, token):
         "registrations/confirm.html",
         {
             "attendee": registration,
-            "event": registration.event,
+            "event": registration.event.in_language(),
             "refusal": refusal,
             "availability": registration_summary(registration.event),
         },
@@ -88,7 +88,7 @@ def manage(request, token):
         "registrations/manage.html",
         {
             "attendee": registration,
-            "event": registration.event,
+            "event": registration.event.in_language(),
             "form": form,
             "waitlist_position": registration.waitlist_position(),
             "event_has_ended": registration.event.is_past(),
@@ -132,7 +132,7 @@ def cancel(request, token):
     return render(
         request,
         "registrations/cancel.html",
-        {"attendee": registration, "event": registration.event},
+        {"attendee": registration, "event": registration.event.in_language()},
     )
 
 
@@ -146,7 +146,9 @@ def erase(request, token):
         messages.success(request, _("Your registration and your personal data were deleted."))
         return redirect(event)
     return render(
-        request, "registrations/erase.html", {"attendee": registration, "event": registration.event}
+        request,
+        "registrations/erase.html",
+        {"attendee": registration, "event": registration.event.in_language()},
     )
 
 

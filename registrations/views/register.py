@@ -60,7 +60,9 @@ def register(request, slug):
         else:
             # Whether a place is free is decided by the service, under the event lock.
             try:
-                registration = services.register(event=event, **form.service_arguments())
+                registration = services.register(
+                    event=event, language=request.LANGUAGE_CODE, **form.service_arguments()
+                )
             except services.AlreadyRegistered as error:
                 if event.confirm_email_addresses:
                     # The address was emailed its own link: the answer here is the same as
@@ -149,7 +151,7 @@ def register_done(request, token):
         request,
         "registrations/register_done.html",
         {
-            "event": registration.event,
+            "event": registration.event.in_language(),
             "attendee": registration,
             "manage_url": request.build_absolute_uri(registration.personal_path),
             "join_url": registration.join_url,

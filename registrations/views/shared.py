@@ -38,10 +38,11 @@ def personal_page(view):
 
 
 def get_visible_event(request, slug: str) -> Event:
-    return get_object_or_404(
+    event = get_object_or_404(
         Event.objects.visible_to(request.user).select_related("organiser", "registration_settings"),
         slug=slug,
     )
+    return event.in_language()
 
 
 def get_registration(token: str) -> Registration:

@@ -5,8 +5,6 @@ extend ``UserAdmin``): questions, registrations, counts and the organiser pages 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -21,15 +19,14 @@ from events.models import Event
 from registrations import admin_views, changes, emails, services
 from registrations.audiences import message_recipients
 from registrations.forms import OrganiserMessageForm
-from registrations.models import COUNTS, OrganiserMessage, Registration
+from registrations.models import OrganiserMessage, Registration
 
 from .added import add_registration
 from .copy import copy_event
+from .event_form import EventAdminForm, count_column, with_overview
 from .registration import QuestionInline
 from .reports import report_page
 from .settings import (
-    SETTINGS_FIELDSETS,
-    RegistrationSettingsFields,
     changed_settings,
 )
 from .website_change import website_change, website_changes
@@ -39,47 +36,6 @@ TELL, DONT_TELL = "_tell_attendees", "_dont_tell_attendees"
 
 # How many registrations the event's own page lists; the registrations list has them all.
 LATEST_REGISTRATIONS = 20
-
-
-class EventAdminForm(RegistrationSettingsFields, event_admin.EventAdminForm):
-    def clean(self):
-        cleaned = super().clean()
-        capacity = cleaned.get("capacity")
-        # Said next to the field with the input kept; ``services.change_event`` counts again
-        # under the event's lock. Only a change of capacity is checked: an event already over
-        # capacity (a walk-in, a place given over capacity) takes any other change.
-        if self.instance.pk and capacity is not None and "capacity" in self.changed_data:
-            confirmed = Registration.objects.filter(event=self.instance).counts()["confirmed"]
-            if capacity < confirmed:
-                self.add_error("capacity", services.capacity_below_confirmed(confirmed))
-        return cleaned
-
-
-def _count(name: str):
-    """``counts()[name]`` of each event, as a column the list can be sorted by."""
-    per_event = (
-        Registration.objects.filter(event=OuterRef("pk"))
-        .order_by()
-        .values("event")
-        .annotate(count=COUNTS[name])
-        .values("count")
-    )
-    return Coalesce(Subquery(per_event, output_field=IntegerField()), 0)
-
-
-def _with_overview(fieldsets):
-    """Events' fieldsets, with the registrations' overview first in the registration section
-    and the latest registrations after it."""
-    name, options = event_admin.REGISTRATION_FIELDSET
-    overview = (name, {**options, "fields": ["registration_overview", *options["fields"]]})
-    latest = (_("Latest registrations"), {"fields": ["latest_registrations"]})
-    with_overview = []
-    for fieldset in fieldsets:
-        if fieldset is event_admin.REGISTRATION_FIELDSET:
-            with_overview += [overview, *SETTINGS_FIELDSETS, latest]
-        else:
-            with_overview.append(fieldset)
-    return with_overview
 
 
 admin.site.unregister(Event)
@@ -97,7 +53,7 @@ class EventAdmin(event_admin.EventAdmin):
     # Registrations are listed, not an inline: an inline sends hidden fields for every row,
     # and an event of 500 people would pass Django's limit of 1,000 fields and not save.
     inlines = [QuestionInline]
-    fieldsets = _with_overview(event_admin.EventAdmin.fieldsets)
+    fieldsets = with_overview(event_admin.EventAdmin.fieldsets)
 
     def get_queryset(self, request):
         return (
@@ -105,9 +61,9 @@ class EventAdmin(event_admin.EventAdmin):
             .get_queryset(request)
             .select_related("registration_settings")
             .annotate(
-                confirmed_count=_count("confirmed"),
-                waitlisted_count=_count("waitlisted"),
-                cancelled_count=_count("cancelled"),
+                confirmed_count=count_column("confirmed"),
+                waitlisted_count=count_column("waitlisted"),
+                cancelled_count=count_column("cancelled"),
             )
         )
 

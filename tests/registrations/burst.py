@@ -76,12 +76,13 @@ def prefill(cursor, event_id: int, count: int, status: str = "confirmed") -> Non
         INSERT INTO registrations_registration (
             event_id, name, email, organisation, role, access_needs, dietary_requirements,
             privacy_consent_at, privacy_notice_version, status, token, created_at, updated_at,
-            cancellation_reason, submission_key, organiser_note, dietary_options, search_text
+            cancellation_reason, submission_key, organiser_note, dietary_options, search_text,
+            language
         )
         SELECT %s, 'Attendee ' || n, 'attendee' || n || '@' || %s, '', '', '', '',
                now(), 'bench', %s, md5(random()::text || n) || md5(n::text || %s),
                now() - interval '1 day', now(), '', '', '', '',
-               'attendee ' || n || ' attendee' || n || '@' || %s
+               'attendee ' || n || ' attendee' || n || '@' || %s, 'en'
         FROM generate_series(1, %s) AS n
         """,
         [event_id, PREFILLED_DOMAIN, status, event_id, PREFILLED_DOMAIN, count],

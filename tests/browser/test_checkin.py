@@ -93,7 +93,7 @@ def test_door_on_a_phone_waiting_list_search_and_walk_in(
     page.goto(f"{live_server.url}/admin/events/event/{event.pk}/checkin/")
 
     # Someone on the waiting list is at the door: a place over capacity, asked for first.
-    page.get_by_label("Find by name, email or organisation").press_sequentially("García")
+    page.get_by_label("Find by name, email or organisation").press_sequentially("garcia")
     expect(page.locator("#checkin-results li")).to_have_count(1)
     expect(page.get_by_role("button", name="Check in José García")).to_have_count(0)
     page.get_by_role("button", name="Give a place to José García").click()

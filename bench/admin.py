@@ -18,50 +18,18 @@ Set BENCH_DATABASE_URL to use another server; the database name is replaced.
 
 import argparse
 import multiprocessing
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import psycopg
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE = "turnout_bench_admin"
-SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 SIZES = {"bench-admin-10": 10, "bench-admin-5000": 5_000}
 
-
-def database_url(name: str) -> str:
-    parts = urlsplit(SERVER)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def ensure_database() -> None:
-    with psycopg.connect(database_url("postgres"), autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{DATABASE}"')
-
-
-def set_up_django() -> None:
-    os.environ["DATABASE_URL"] = database_url(DATABASE)
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    os.environ["DEBUG"] = "0"
-    os.environ["HTTPS_ONLY"] = "0"
-    os.environ["EMAIL_TO_CONSOLE"] = "1"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+sys.path.insert(0, str(BASE_DIR))
+# The same database and Django set-up as the export benchmark, on a database of its own.
+from bench.export import ensure_database, set_up_django  # noqa: E402
 
 
 def build(rebuild: bool) -> dict:
@@ -252,8 +220,8 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="create the data again")
     arguments = parser.parse_args()
 
-    ensure_database()
-    set_up_django()
+    ensure_database(DATABASE)
+    set_up_django(DATABASE)
     from django.contrib.auth.models import User
     from django.test import Client
 

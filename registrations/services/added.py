@@ -4,18 +4,16 @@ and the limit per network address do not apply, capacity does unless the organis
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event
 
-from .. import emails, tasks
 from ..models import Question, Registration
-from . import locking
-from .details import store_answers
+from .door import admit_at_once
 from .errors import RegistrationRefused
-from .places import Status, active_registration_for, new_registration, release_holds_under_lock
+from .places import Status, new_registration
 
 
 def add_registration(
@@ -51,46 +49,18 @@ def add_registration(
     duplicate = RegistrationRefused(
         _("This email address is already registered for this event."), code="duplicate"
     )
+    full = _(
+        "The event is full: all %(capacity)d places are taken. Tick “Give a place over "
+        "capacity” to register this person anyway."
+    )
     try:
-        return _admit(
+        return admit_at_once(
             registration,
             answers=answers or {},
             allow_over_capacity=allow_over_capacity,
             refusal=duplicate,
+            full_message=full,
             now=now,
         )
     except IntegrityError as error:
         raise duplicate from error
-
-
-@transaction.atomic
-def _admit(
-    registration: Registration,
-    *,
-    answers: dict[Question, str],
-    allow_over_capacity: bool,
-    refusal: RegistrationRefused,
-    now: datetime,
-) -> Registration:
-    event = locking.locked_event(registration.event)
-    release_holds_under_lock(event, now=now)
-    if event.status == Event.Status.CANCELLED:
-        raise RegistrationRefused(_("This event was cancelled."), code="cancelled")
-    if active_registration_for(event, registration.email) is not None:
-        raise refusal
-    confirmed = locking.confirmed_count(event)
-    if not allow_over_capacity and event.capacity is not None and confirmed >= event.capacity:
-        raise RegistrationRefused(
-            _(
-                "The event is full: all %(capacity)d places are taken. Tick “Give a place over "
-                "capacity” to register this person anyway."
-            )
-            % {"capacity": event.capacity},
-            code="full",
-        )
-    registration.event = event
-    registration.save(force_insert=True)
-    locking.count_change(event, added=[registration.status])
-    store_answers(registration, {question: value for question, value in answers.items() if value})
-    tasks.enqueue_delivery(emails.queue_registration_email(registration))
-    return registration

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from events.models import Event
 
 from .. import emails, tasks
-from ..models import Registration
+from ..models import Question, Registration
 from . import locking
+from .details import store_answers
 from .errors import RegistrationRefused
 from .places import Status, active_registration_for, new_registration, release_holds_under_lock
 
@@ -123,22 +124,35 @@ def register_walk_in(
         _("This email address is already registered for this event: find the person in the list."),
         code="duplicate",
     )
+    full = _(
+        "The event is full: all %(capacity)d places are taken. Tick “Let them in over "
+        "capacity” to register this person anyway."
+    )
     try:
-        return _admit_walk_in(
-            registration, allow_over_capacity=allow_over_capacity, refusal=duplicate, now=now
+        return admit_at_once(
+            registration,
+            allow_over_capacity=allow_over_capacity,
+            refusal=duplicate,
+            full_message=full,
+            now=now,
         )
     except IntegrityError as error:
         raise duplicate from error
 
 
 @transaction.atomic
-def _admit_walk_in(
+def admit_at_once(
     registration: Registration,
     *,
     allow_over_capacity: bool,
     refusal: RegistrationRefused,
+    full_message: str,
     now: datetime,
+    answers: dict[Question, str] | None = None,
 ) -> Registration:
+    """Save a registration an organiser makes (a walk-in, one added from the admin) under the
+    event's lock: the event is on, the address has no other registration, and a place is free
+    unless the organiser lets them in over capacity (``full_message`` says how to)."""
     event = locking.locked_event(registration.event)
     release_holds_under_lock(event, now=now)
     if event.status == Event.Status.CANCELLED:
@@ -147,17 +161,13 @@ def _admit_walk_in(
         raise refusal
     confirmed = locking.confirmed_count(event)
     if not allow_over_capacity and event.capacity is not None and confirmed >= event.capacity:
-        raise RegistrationRefused(
-            _(
-                "The event is full: all %(capacity)d places are taken. Tick “Let them in over "
-                "capacity” to register this person anyway."
-            )
-            % {"capacity": event.capacity},
-            code="full",
-        )
+        raise RegistrationRefused(full_message % {"capacity": event.capacity}, code="full")
     registration.event = event
     registration.save(force_insert=True)
     locking.count_change(event, added=[registration.status])
+    given = {question: value for question, value in (answers or {}).items() if value}
+    if given:
+        store_answers(registration, given)
     # Their personal link and calendar invitation, as for anyone who registers.
     tasks.enqueue_delivery(emails.queue_registration_email(registration))
     return registration

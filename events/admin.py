@@ -53,7 +53,7 @@ class EventAdminForm(forms.ModelForm):
             "topics", "timezone",
             "starts_at", "ends_at", "attendance_mode", "venue_name", "venue_address", "map_url",
             "join_url", "organiser",
-            "co_organisers", "capacity", "waitlist_enabled", "waitlist_limit",
+            "co_organisers", "capacity", "online_capacity", "waitlist_enabled", "waitlist_limit",
             "confirm_email_addresses", "network_limit_lifted",
             "registration_opens_at", "registration_closes_at", "external_registration_url",
             "website_url", "image", "category", "featured", "needs_review", "review_notes",
@@ -107,6 +107,7 @@ REGISTRATION_FIELDSET = (
     {
         "fields": [
             "capacity",
+            "online_capacity",
             "waitlist_enabled",
             "waitlist_limit",
             "confirm_email_addresses",

@@ -16,13 +16,18 @@ from django.utils.translation import gettext as _
 
 from events.models import Event
 
-from .models import PlaceCounts
+from .models import PlaceCounts, Registration
+from .models.counts import NO_PLACES_TAKEN, mode_counts
 
 State = Event.RegistrationState
+Attendance = Registration.Attendance
 
 
-def refusal_message(event: Event, state: str, now: datetime | None = None) -> str:
-    """Why nobody can register for ``event`` in ``state``; shown on the event page and the form."""
+def refusal_message(
+    event: Event, state: str, now: datetime | None = None, attendance: str = ""
+) -> str:
+    """Why nobody can register for ``event`` in ``state``; shown on the event page and the form.
+    At a hybrid event, ``attendance`` says which places are full."""
     now = now or timezone.now()
     if state == State.CANCELLED:
         return _("This event was cancelled.")
@@ -32,6 +37,10 @@ def refusal_message(event: Event, state: str, now: datetime | None = None) -> st
         return _("Registration is not open yet. It opens on %(date)s.") % {
             "date": event.local_time_text(event.registration_opens_at)
         }
+    if state == State.FULL and event.is_hybrid and attendance:
+        if event.has_online_places(attendance):
+            return _("The online places are all taken.")
+        return _("The places in person are all taken.")
     if state == State.FULL:
         return _("This event is full.")
     if event.status != Event.Status.PUBLISHED:
@@ -47,23 +56,59 @@ def registration_summary(
     event: Event, counts: dict[str, int] | None = None, now: datetime | None = None
 ) -> dict:
     """What the event page, the form and status.json say about registration; ``counts`` are
-    the event's confirmed and waiting counts, read from its kept counts when not given."""
+    the event's kept counts (``PlaceCounts.as_counts()``), read when not given.
+
+    A hybrid event's ``modes`` say the same of its places in person and online, each with its
+    own capacity and waiting list; the event is open while either is, and its ``places_left``
+    are those of both (None while either has no limit). Any other event has no ``modes``.
+    """
     now = now or timezone.now()
     if counts is None:
         counts = kept_counts(event)
-    state = event.registration_state(
-        confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
-    )
+    modes = []
+    if event.is_hybrid:
+        modes = [_mode_summary(event, counts, mode, now) for mode in Attendance]
+        state = next(
+            (wanted for wanted in BEST_FIRST if any(mode["state"] == wanted for mode in modes)),
+            modes[0]["state"],
+        )
+        left = [mode["places_left"] for mode in modes if mode["state"] == State.OPEN]
+        places_left = None if None in left else sum(left)
+    else:
+        state = event.registration_state(
+            confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now
+        )
+        places_left = event.places_left(confirmed=counts["confirmed"])
     can_register = state in (State.OPEN, State.WAITLIST)
     return {
         "state": state,
         "can_register": can_register,
-        "places_left": event.places_left(confirmed=counts["confirmed"]),
+        "places_left": places_left,
         "message": ""
         if can_register or state == State.EXTERNAL
         else refusal_message(event, state, now),
         "confirmed": counts["confirmed"],
         "waitlisted": counts["waitlisted"],
+        "modes": modes,
+    }
+
+
+# A hybrid event's state is the best of its modes' states.
+BEST_FIRST = [State.OPEN, State.WAITLIST]
+
+
+def _mode_summary(event: Event, counts: dict[str, int], attendance: str, now: datetime) -> dict:
+    """The places of one mode of a hybrid event: whether they take registrations, how many
+    are left, confirmed and waiting."""
+    taken = mode_counts(event, counts, attendance)
+    state = event.registration_state(**taken, now=now, attendance=attendance)
+    return {
+        "attendance": attendance,
+        "label": Attendance(attendance).label,
+        "state": state,
+        "can_register": state in (State.OPEN, State.WAITLIST),
+        "places_left": event.places_left(confirmed=taken["confirmed"], attendance=attendance),
+        **taken,
     }
 
 
@@ -79,12 +124,9 @@ def summaries(events: list[Event], now: datetime | None = None) -> dict[int, dic
     }
 
 
-NO_PLACES_TAKEN = {"confirmed": 0, "waitlisted": 0}
-
-
 def kept_counts(event: Event) -> dict[str, int]:
-    """The confirmed and waiting counts kept for ``event`` (one row read, whatever its size,
-    or none when the view joined them); an event nobody registered for has none kept."""
+    """The counts kept for ``event`` (one row read, whatever its size, or none when the view
+    joined them); an event nobody registered for has none kept."""
     try:
         return event.place_counts.as_counts()
     except PlaceCounts.DoesNotExist:

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from .. import times
 from .fields import TimezoneField
 from .organisers import Organiser, Topic
+from .places import EventPlaces
 from .querysets import EventQuerySet
 from .words import EventWords
 
 
-class Event(EventWords):
+class Event(EventPlaces, EventWords):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -94,7 +95,18 @@ class Event(EventWords):
         _("capacity"),
         null=True,
         blank=True,
-        help_text=_("Number of places. Leave empty for no limit."),
+        help_text=_(
+            "Number of places (at a hybrid event, the places in person). Leave empty for no limit."
+        ),
+    )
+    online_capacity = models.PositiveIntegerField(
+        _("online places"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only for hybrid events: the places online, apart from those in person. Leave "
+            "empty for no limit."
+        ),
     )
     waitlist_enabled = models.BooleanField(
         _("waiting list"),
@@ -288,6 +300,11 @@ class Event(EventWords):
             errors["join_url"] = _(
                 "An online or hybrid event needs a join link before it is published."
             )
+        if self.online_capacity is not None and not self.is_hybrid:
+            errors["online_capacity"] = _(
+                "Only a hybrid event has places online of their own: leave this empty, or "
+                "make the event hybrid."
+            )
         if (
             self.starts_at
             and self.registration_closes_at
@@ -366,31 +383,3 @@ class Event(EventWords):
 
     def is_past(self, now: datetime | None = None) -> bool:
         return self.ends_at < (now or timezone.now())
-
-    def registration_state(
-        self, *, confirmed: int, waitlisted: int = 0, now: datetime | None = None
-    ) -> str:
-        """Whether people can register now, given how many places are taken."""
-        now = now or timezone.now()
-        state = self.RegistrationState
-        if self.status == self.Status.CANCELLED:
-            return state.CANCELLED
-        if self.external_registration_url or self.is_listing:
-            # A listing's registration, if any, is the host's.
-            return state.EXTERNAL
-        if self.status != self.Status.PUBLISHED or now >= self.registration_closes:
-            return state.CLOSED
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return state.NOT_YET_OPEN
-        if self.capacity is not None and confirmed >= self.capacity:
-            if self.waitlist_enabled and (
-                self.waitlist_limit is None or waitlisted < self.waitlist_limit
-            ):
-                return state.WAITLIST
-            return state.FULL
-        return state.OPEN
-
-    def places_left(self, *, confirmed: int) -> int | None:
-        if self.capacity is None:
-            return None
-        return max(self.capacity - confirmed, 0)

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from events import admin as event_admin
+from events.models import Event
 from registrations import services
 from registrations.models import COUNTS, Registration
 
@@ -18,14 +19,25 @@ from .settings import (
 class EventAdminForm(RegistrationSettingsFields, event_admin.EventAdminForm):
     def clean(self):
         cleaned = super().clean()
-        capacity = cleaned.get("capacity")
         # Said next to the field with the input kept; ``services.change_event`` counts again
-        # under the event's lock. Only a change of capacity is checked: an event already over
-        # capacity (a walk-in, a place given over capacity) takes any other change.
-        if self.instance.pk and capacity is not None and "capacity" in self.changed_data:
-            confirmed = Registration.objects.filter(event=self.instance).counts()["confirmed"]
+        # under the event's lock. Only a change of a capacity is checked: an event already
+        # over capacity (a walk-in, a place given over capacity) takes any other change.
+        if not self.instance.pk:
+            return cleaned
+        hybrid = cleaned.get("attendance_mode") == Event.AttendanceMode.HYBRID
+        registrations = Registration.objects.filter(event=self.instance)
+        for field, attendance in services.CAPACITY_FIELDS.items():
+            capacity = cleaned.get(field)
+            if capacity is None or field not in self.changed_data:
+                continue
+            counted = registrations
+            if hybrid and attendance:  # the online places
+                counted = registrations.filter(attendance=attendance)
+            elif hybrid:
+                counted = registrations.exclude(attendance=Registration.Attendance.ONLINE)
+            confirmed = counted.counts()["confirmed"]
             if capacity < confirmed:
-                self.add_error("capacity", services.capacity_below_confirmed(confirmed))
+                self.add_error(field, services.capacity_below_confirmed(confirmed))
         return cleaned
 
 

@@ -8,17 +8,15 @@ from .registrations import (
     CONFIRM_LINK_PLACEHOLDER,
     COUNTED_STATUSES,
     COUNTS,
-    LINK_IN_TEXT,
     LINK_PLACEHOLDER_PATTERN,
     NO_REGISTRATIONS,
     PERSONAL_LINK_PLACEHOLDER,
     Registration,
     RegistrationQuerySet,
-    folded,
     new_token,
-    validate_name,
 )
 from .settings import ASKED_FIELDS, MAX_REMINDER_HOURS, Asked, RegistrationSettings
+from .text import LINK_IN_TEXT, folded, validate_name
 
 __all__ = [
     "ASKED_FIELDS",

@@ -5,9 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 
+ONLINE = Event.AttendanceMode.ONLINE.value
+
 
 class PlaceCounts(models.Model):
-    """How many registrations of an event are confirmed and on the waiting list.
+    """How many registrations of an event are confirmed and on the waiting list, and how many
+    of those attend online.
 
     Counting the registrations under the event's lock made every registration of a big event
     slower the more it had. These counts are changed only by the services, under the event's
@@ -15,6 +18,10 @@ class PlaceCounts(models.Model):
     they are as exact as ``Registration.objects.counts()``, which stays the real count
     (``manage.py check_counts`` compares the two). The row appears with the event's first
     registration: an event without one has none, and its counts are nought.
+
+    ``confirmed`` and ``waitlisted`` count everyone, whichever way they attend, as every
+    reader of the totals expects; the online counts are part of them, so that the places of
+    each mode of a hybrid event are known without a second row (``mode_counts``).
     """
 
     event = models.OneToOneField(
@@ -26,6 +33,8 @@ class PlaceCounts(models.Model):
     )
     confirmed = models.PositiveIntegerField(_("confirmed"), default=0)
     waitlisted = models.PositiveIntegerField(_("on the waiting list"), default=0)
+    confirmed_online = models.PositiveIntegerField(_("confirmed online"), default=0)
+    waitlisted_online = models.PositiveIntegerField(_("on the online waiting list"), default=0)
 
     class Meta:
         verbose_name = _("place counts")
@@ -35,4 +44,21 @@ class PlaceCounts(models.Model):
         return f"{self.event_id}: {self.confirmed} confirmed, {self.waitlisted} waitlisted"
 
     def as_counts(self) -> dict[str, int]:
-        return {"confirmed": self.confirmed, "waitlisted": self.waitlisted}
+        return {name: getattr(self, name) for name in KEPT}
+
+
+# What ``as_counts()`` answers: the totals, then the part of them online.
+KEPT = ["confirmed", "waitlisted", "confirmed_online", "waitlisted_online"]
+NO_PLACES_TAKEN = dict.fromkeys(KEPT, 0)
+
+
+def mode_counts(event: Event, counts: dict[str, int], attendance: str = "") -> dict[str, int]:
+    """The confirmed and waiting counts of the places ``attendance`` takes at ``event``, from
+    its ``counts`` (``as_counts()``): at a hybrid event, those online or those in person; at
+    any other, everyone."""
+    if not event.is_hybrid:
+        return {"confirmed": counts["confirmed"], "waitlisted": counts["waitlisted"]}
+    online = {"confirmed": counts["confirmed_online"], "waitlisted": counts["waitlisted_online"]}
+    if event.has_online_places(attendance):
+        return online
+    return {name: counts[name] - online[name] for name in online}

@@ -3,10 +3,9 @@
 import hashlib
 import re
 import secrets
-import unicodedata
 from datetime import datetime, timedelta
 
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
@@ -17,14 +16,7 @@ from events.models import Event
 
 from .diets import validate_diets
 from .language import InOwnLanguage
-
-
-def folded(*parts: str) -> str:
-    """Text as the check-in search compares it: without accents and case ("García" and
-    "GARCIA" are "garcia", "Müller" is "muller"), the same on PostgreSQL and SQLite."""
-    decomposed = unicodedata.normalize("NFKD", " ".join(parts))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
+from .text import folded, validate_name
 
 # The fields the check-in search looks in, kept folded in ``search_text``.
 SEARCHED_FIELDS = ["name", "email", "organisation"]
@@ -32,35 +24,6 @@ SEARCHED_FIELDS = ["name", "email", "organisation"]
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-# What mail programs and browsers turn into a link: a scheme, "www.", or a domain such as
-# example.com (a dot between a letter and two or more letters). The ideographic full stop
-# counts as a dot, as it does in domain names.
-LINK_IN_TEXT = re.compile(
-    r"[a-z][a-z0-9+.-]*://|\bwww[.\u3002]|\w[.\u3002][^\W\d_]{2,}(?![\w-])", re.IGNORECASE
-)
-
-
-def validate_name(value: str) -> None:
-    """A person's name is text: no markup, and nothing an email program would make a link of.
-
-    Anyone can register any address, so a name with a link in it would have Turnout send the
-    organisation's email with someone else's link in it.
-    """
-    text = unicodedata.normalize("NFKC", value)  # full-width ＜ and ．are < and . here
-    if "<" in text or ">" in text:
-        raise ValidationError(
-            _("Please write your name without the characters < and >."), code="markup_in_name"
-        )
-    if LINK_IN_TEXT.search(text):
-        raise ValidationError(
-            _(
-                "Please write just your name, without a web address. If a dot in your name "
-                "joins two words, put a space after it."
-            ),
-            code="link_in_name",
-        )
 
 
 # Stored emails hold these in place of the secret links, which are written in when sending.
@@ -175,6 +138,12 @@ class Registration(InOwnLanguage):
         WAITLISTED = "waitlisted", _("On the waiting list")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Attendance(models.TextChoices):
+        """How the attendee attends: a hybrid event has places of each, any other event one."""
+
+        IN_PERSON = Event.AttendanceMode.IN_PERSON.value, _("In person")
+        ONLINE = Event.AttendanceMode.ONLINE.value, _("Online")
+
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event")
     )
@@ -218,6 +187,14 @@ class Registration(InOwnLanguage):
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
+    )
+    attendance = models.CharField(
+        _("attends"),
+        max_length=20,
+        choices=Attendance.choices,
+        default=Attendance.IN_PERSON,
+        db_default=Attendance.IN_PERSON,
+        help_text=_("In person or online: at a hybrid event, each has its own places."),
     )
     token = models.CharField(
         _("manage token"), max_length=64, unique=True, default=new_token, editable=False
@@ -356,6 +333,11 @@ class Registration(InOwnLanguage):
         return "registration-" + hashlib.sha256(self.token.encode()).hexdigest()[:32]
 
     @property
+    def place(self) -> tuple[str, str]:
+        """The status and attendance the kept counts count this registration by."""
+        return self.status, self.attendance
+
+    @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
 
@@ -388,6 +370,7 @@ class Registration(InOwnLanguage):
         if self.status != self.Status.WAITLISTED:
             return None
         ahead = Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lte=self.pk)
-        return (
-            Registration.objects.waitlisted().filter(event_id=self.event_id).filter(ahead).count()
-        )
+        queue = Registration.objects.waitlisted().filter(event_id=self.event_id)
+        if self.event.is_hybrid:  # each way of attending has its own waiting list
+            queue = queue.filter(attendance=self.attendance)
+        return queue.filter(ahead).count()

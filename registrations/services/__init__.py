@@ -31,6 +31,7 @@ from .details import remove_question, store_answers, update_details
 from .door import check_in, give_place_at_door, register_walk_in, undo_check_in
 from .errors import AlreadyRegistered, RegistrationError, RegistrationRefused
 from .organisers import (
+    CAPACITY_FIELDS,
     EventChanged,
     apply_website_change,
     capacity_below_confirmed,
@@ -44,6 +45,7 @@ from .places import (
     ALREADY_REGISTERED_EMAILS_PER_HOUR,
     HOLD_EXPIRED_MESSAGE,
     active_registration_for,
+    attendance_at,
     cancel,
     confirm_email,
     delete,
@@ -55,6 +57,7 @@ from .places import (
 
 __all__ = [
     "ALREADY_REGISTERED_EMAILS_PER_HOUR",
+    "CAPACITY_FIELDS",
     "HOLD_EXPIRED_MESSAGE",
     "AlreadyRegistered",
     "CountDifference",
@@ -63,6 +66,7 @@ __all__ = [
     "RegistrationError",
     "RegistrationRefused",
     "active_registration_for",
+    "attendance_at",
     "add_registration",
     "apply_website_change",
     "cancel",

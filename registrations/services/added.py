@@ -13,7 +13,7 @@ from events.models import Event
 from ..models import Question, Registration
 from .door import admit_at_once
 from .errors import RegistrationRefused
-from .places import Status, new_registration
+from .places import Status, attendance_at, new_registration
 
 
 def add_registration(
@@ -29,9 +29,11 @@ def add_registration(
     dietary_requirements: str = "",
     answers: dict[Question, str] | None = None,
     allow_over_capacity: bool = False,
+    attendance: str = "",
     now: datetime | None = None,
 ) -> Registration:
-    """Give ``email`` a place at ``event`` on an organiser's word, and email them their link."""
+    """Give ``email`` a place at ``event`` on an organiser's word, and email them their link:
+    at a hybrid event, a place of ``attendance`` (in person if not given)."""
     now = now or timezone.now()
     registration = new_registration(
         event=event,
@@ -45,6 +47,7 @@ def add_registration(
         privacy_consent_at=None,
         organiser_note=note.strip(),
         status=Status.CONFIRMED,
+        attendance=attendance_at(event, attendance),
     )
     duplicate = RegistrationRefused(
         _("This email address is already registered for this event."), code="duplicate"

@@ -13,7 +13,13 @@ from ..models import Question, Registration
 from . import locking
 from .details import store_answers
 from .errors import RegistrationRefused
-from .places import Status, active_registration_for, new_registration, release_holds_under_lock
+from .places import (
+    Status,
+    active_registration_for,
+    attendance_at,
+    new_registration,
+    release_holds_under_lock,
+)
 
 
 @transaction.atomic
@@ -48,7 +54,8 @@ def give_place_at_door(
     *, registration: Registration, allow_over_capacity: bool = False, now: datetime | None = None
 ) -> Registration:
     """Someone on the waiting list, or who cancelled, is at the door: give them a place and
-    check them in. A full event goes over capacity only when the organiser says so."""
+    check them in. A full event goes over capacity only when the organiser says so. At the
+    door a place is in person: at a hybrid event, one of the places in person."""
     now = now or timezone.now()
     event = locking.locked_event(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -66,15 +73,18 @@ def give_place_at_door(
             % {"name": registration.name},
             code="duplicate",
         )
-    full = event.capacity is not None and locking.confirmed_count(event) >= event.capacity
+    in_person = Registration.Attendance.IN_PERSON if event.is_hybrid else registration.attendance
+    capacity = event.capacity_for(in_person)
+    full = capacity is not None and locking.confirmed_count(event, in_person) >= capacity
     if full and not allow_over_capacity:
         raise RegistrationRefused(
             _("The event is full: a place for %(name)s would put it over capacity.")
             % {"name": registration.name},
             code="over_capacity",
         )
-    locking.count_change(event, added=[Status.CONFIRMED], removed=[registration.status])
+    locking.count_change(event, added=[(Status.CONFIRMED, in_person)], removed=[registration.place])
     registration.status = Status.CONFIRMED
+    registration.attendance = in_person
     registration.cancelled_at = None
     registration.cancellation_reason = ""
     registration.hold_expires_at = None
@@ -108,7 +118,7 @@ def register_walk_in(
     """Register someone who turns up at the door and check them in at once.
 
     The registration window does not apply at the door; capacity does, unless the organiser
-    lets the person in over capacity.
+    lets the person in over capacity. At a hybrid event, they take a place in person.
     """
     now = now or timezone.now()
     registration = new_registration(
@@ -119,6 +129,7 @@ def register_walk_in(
         privacy_consent_at=now,
         status=Status.CONFIRMED,
         checked_in_at=now,
+        attendance=attendance_at(event),
     )
     duplicate = RegistrationRefused(
         _("This email address is already registered for this event: find the person in the list."),
@@ -152,19 +163,21 @@ def admit_at_once(
 ) -> Registration:
     """Save a registration an organiser makes (a walk-in, one added from the admin) under the
     event's lock: the event is on, the address has no other registration, and a place is free
-    unless the organiser lets them in over capacity (``full_message`` says how to)."""
+    unless the organiser lets them in over capacity (``full_message`` says how to). A place
+    of the registration's mode: at a hybrid event, in person or online."""
     event = locking.locked_event(registration.event)
     release_holds_under_lock(event, now=now)
     if event.status == Event.Status.CANCELLED:
         raise RegistrationRefused(_("This event was cancelled."), code="cancelled")
     if active_registration_for(event, registration.email) is not None:
         raise refusal
-    confirmed = locking.confirmed_count(event)
-    if not allow_over_capacity and event.capacity is not None and confirmed >= event.capacity:
-        raise RegistrationRefused(full_message % {"capacity": event.capacity}, code="full")
+    capacity = event.capacity_for(registration.attendance)
+    confirmed = locking.confirmed_count(event, registration.attendance)
+    if not allow_over_capacity and capacity is not None and confirmed >= capacity:
+        raise RegistrationRefused(full_message % {"capacity": capacity}, code="full")
     registration.event = event
     registration.save(force_insert=True)
-    locking.count_change(event, added=[registration.status])
+    locking.count_change(event, added=[registration.place])
     given = {question: value for question, value in (answers or {}).items() if value}
     if given:
         store_answers(registration, given)

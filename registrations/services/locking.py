@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from events.models import Event
 
 from ..models import PlaceCounts, Registration
+from ..models.counts import ONLINE, mode_counts
 
 
 def locked_event(event: Event) -> Event:
@@ -50,25 +51,44 @@ def kept_counts(event: Event, *, holds_expired_by: datetime | None = None) -> Pl
     return event.place_counts
 
 
-def confirmed_count(event: Event) -> int:
-    """Confirmed places of ``event``: exact only while its lock is held."""
-    return kept_counts(event).confirmed
+def confirmed_count(event: Event, attendance: str = "") -> int:
+    """Confirmed places of ``event`` that ``attendance`` takes (``mode_counts``): exact only
+    while its lock is held."""
+    return taken(event, attendance)["confirmed"]
 
 
-def count_change(event: Event, *, added: Iterable[str] = (), removed: Iterable[str] = ()) -> None:
+def taken(event: Event, attendance: str = "") -> dict[str, int]:
+    """The confirmed and waiting counts of the places ``attendance`` takes at ``event``: at a
+    hybrid event, those of that mode; at any other, everyone's. Exact while the lock is held."""
+    return mode_counts(event, kept_counts(event).as_counts(), attendance)
+
+
+def count_change(
+    event: Event, *, added: Iterable[tuple[str, str]] = (), removed: Iterable[tuple[str, str]] = ()
+) -> None:
     """Keep the counts of ``event`` (locked by this transaction) up to date with registrations
-    of the statuses ``added`` (new, or moved into a status) and ``removed`` (deleted, or moved
-    out of it). Cancelled registrations are not kept."""
+    of the places (``Registration.place``: status and attendance) ``added`` (new, or moved
+    into a status or mode) and ``removed`` (deleted, or moved out of it). Cancelled
+    registrations are not kept."""
     assert connection.in_atomic_block, "the counts change with what they count"
     change = Counter(added)
     change.subtract(removed)
     counts = kept_counts(event)
-    counts.confirmed += change["confirmed"]
-    counts.waitlisted += change["waitlisted"]
+    changed = set()
+    for (status, attendance), number in change.items():
+        if number and status in COUNTED:
+            names = [status, f"{status}_online"] if attendance == ONLINE else [status]
+            for name in names:
+                setattr(counts, name, getattr(counts, name) + number)
+                changed.add(name)
     if counts._state.adding:
         counts.save(force_insert=True)
-    elif change["confirmed"] or change["waitlisted"]:
-        counts.save(update_fields=["confirmed", "waitlisted"])
+    elif changed:
+        counts.save(update_fields=sorted(changed))
+
+
+# The statuses whose registrations are kept in counts.
+COUNTED = {Registration.Status.CONFIRMED, Registration.Status.WAITLISTED}
 
 
 def recount(event: Event) -> tuple[dict[str, int], dict[str, int]]:
@@ -77,10 +97,17 @@ def recount(event: Event) -> tuple[dict[str, int], dict[str, int]]:
     assert connection.in_atomic_block, "the counts are repaired under the event's lock"
     counts = kept_counts(event)
     kept = counts.as_counts()
-    real = Registration.objects.filter(event=event).counts()
-    counted = {"confirmed": real["confirmed"], "waitlisted": real["waitlisted"]}
+    registrations = Registration.objects.filter(event=event)
+    real = registrations.counts()
+    online = registrations.filter(attendance=ONLINE).counts()
+    counted = {
+        "confirmed": real["confirmed"],
+        "waitlisted": real["waitlisted"],
+        "confirmed_online": online["confirmed"],
+        "waitlisted_online": online["waitlisted"],
+    }
     if counted != kept or counts._state.adding:
-        counts.confirmed = counted["confirmed"]
-        counts.waitlisted = counted["waitlisted"]
+        for name, value in counted.items():
+            setattr(counts, name, value)
         counts.save()
     return kept, counted

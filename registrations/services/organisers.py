@@ -27,7 +27,11 @@ class EventChanged:
 
 
 # A change of these may free places, or let the waiting list move up again.
-PLACE_FIELDS = {"capacity", "waitlist_enabled", "status"}
+PLACE_FIELDS = {"capacity", "online_capacity", "attendance_mode", "waitlist_enabled", "status"}
+
+
+# Each capacity, and the places it counts (``locking.taken``).
+CAPACITY_FIELDS = {"capacity": "", "online_capacity": Registration.Attendance.ONLINE}
 
 
 @transaction.atomic
@@ -44,21 +48,24 @@ def change_event(
     event was cancelled, with what changed and the organisers' ``reason``.
 
     Refused (``RegistrationRefused``, code ``capacity_below_confirmed``) only when the
-    change lowers the capacity below the places already confirmed, counted under the
-    event's lock; an event already over capacity (a place given over capacity, a walk-in)
-    takes any other change.
+    change lowers a capacity below the places already confirmed, counted under the event's
+    lock: ``capacity`` below those in person at a hybrid event (everyone's at any other),
+    ``online_capacity`` below those online. An event already over capacity (a place given
+    over capacity, a walk-in) takes any other change.
 
     The lock is held to change the row and the places only: the emails are stored and
     written by the worker (``tasks.announce_event_change``) once this has committed.
     """
     now = now or timezone.now()
     before = locking.locked_event(event)
-    if "capacity" in changed_fields and event.capacity is not None:
-        confirmed = locking.confirmed_count(event)
-        if event.capacity < confirmed:
-            raise RegistrationRefused(
-                capacity_below_confirmed(confirmed), code="capacity_below_confirmed"
-            )
+    for field, attendance in CAPACITY_FIELDS.items():
+        capacity = getattr(event, field)
+        if field in changed_fields and capacity is not None:
+            confirmed = locking.confirmed_count(event, attendance)
+            if capacity < confirmed:
+                raise RegistrationRefused(
+                    capacity_below_confirmed(confirmed), code="capacity_below_confirmed"
+                )
     event.save()
     promoted = []
     if PLACE_FIELDS & set(changed_fields):

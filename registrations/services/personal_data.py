@@ -31,12 +31,13 @@ def erase(*, registration: Registration, now: datetime | None = None) -> list[Re
     now = now or timezone.now()
     event = locking.locked_event(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    theirs = dict(
-        Registration.objects.filter(event=event)
+    theirs = {
+        pk: (status, attendance)
+        for pk, status, attendance in Registration.objects.filter(event=event)
         .alias(email_lower=Lower("email"))
         .filter(email_lower=registration.email.lower())
-        .values_list("pk", "status")
-    )
+        .values_list("pk", "status", "attendance")
+    }
     _delete(_traces(Registration.objects.filter(pk__in=theirs)))
     requests = LinkRequest.objects.filter(email__iexact=registration.email)
     tasks.runs_of(tasks.send_personal_links, requests.values_list("pk", flat=True)).delete()

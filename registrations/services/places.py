@@ -36,9 +36,14 @@ def register(
     submission_key: str = "",
     answers: dict[Question, str] | None = None,
     language: str = "",
+    attendance: str = "",
     now: datetime | None = None,
 ) -> Registration:
     """Give ``email`` a place, or a place on the waiting list, if the event allows it now.
+
+    At a hybrid event, ``attendance`` (in person or online, in person if not given) is the
+    mode whose places and waiting list the registration takes; any other event's mode is
+    its registrations' own.
 
     ``answers`` are the event's questions with their answers as stored text. When the event
     confirms email addresses, the place is only held until the attendee confirms their
@@ -68,6 +73,7 @@ def register(
         submission_key=submission_key,
         hold_expires_at=hold_expires_at,
         language=language or settings.LANGUAGE_CODE,
+        attendance=attendance_at(event, attendance),
     )
     try:
         refusal = _claim_place(registration, now=now, answers=answers or {})
@@ -102,6 +108,16 @@ def new_registration(**fields) -> Registration:
     return registration
 
 
+def attendance_at(event: Event, chosen: str = "") -> str:
+    """How someone attends ``event``: as they ``chosen`` at a hybrid event (in person if they
+    did not say), as the event is held at any other."""
+    if event.attendance_mode == Event.AttendanceMode.ONLINE:
+        return Registration.Attendance.ONLINE
+    if event.is_hybrid and chosen:
+        return chosen
+    return Registration.Attendance.IN_PERSON
+
+
 def active_registration_for(event: Event, email: str) -> Registration | None:
     """The active registration of ``email`` for ``event``, found through the unique index."""
     return (
@@ -124,16 +140,16 @@ def _claim_place(
     """
     event = locking.locked_event(registration.event)
     release_holds_under_lock(event, now=now)
-    counts = locking.kept_counts(event)
+    attendance = registration.attendance
     state = event.registration_state(
-        confirmed=counts.confirmed, waitlisted=counts.waitlisted, now=now
+        **locking.taken(event, attendance), now=now, attendance=attendance
     )
     if state not in (State.OPEN, State.WAITLIST):
-        return RegistrationRefused(refusal_message(event, state, now), code=state)
+        return RegistrationRefused(refusal_message(event, state, now, attendance), code=state)
     registration.event = event
     registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
     registration.save(force_insert=True)  # a second registration of the address fails here
-    locking.count_change(event, added=[registration.status])
+    locking.count_change(event, added=[registration.place])
     store_answers(registration, {question: value for question, value in answers.items() if value})
     # For a hold, the email asks to confirm the address; the confirmation comes after that.
     tasks.enqueue_delivery(emails.queue_registration_email(registration))
@@ -167,12 +183,13 @@ def release_holds_under_lock(event: Event, *, now: datetime) -> tuple[int, list[
     if not getattr(locking.kept_counts(event, holds_expired_by=now), "holds_expired", True):
         return 0, []
     # Locked before they are deleted: one confirmed at this moment is left alone.
-    expired = dict(
-        Registration.objects.filter(event=event)
+    expired = {
+        pk: (status, attendance)
+        for pk, status, attendance in Registration.objects.filter(event=event)
         .hold_expired(now)
         .select_for_update()
-        .values_list("pk", "status")
-    )
+        .values_list("pk", "status", "attendance")
+    }
     if not expired:
         return 0, []
     Registration.objects.filter(pk__in=expired).delete()
@@ -230,25 +247,43 @@ def confirm_email(*, registration: Registration, now: datetime | None = None) ->
     return registration
 
 
-def promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
-    """Move people up from the waiting list into free places, first come first served.
+def promote_waitlisted(
+    event: Event, *, now: datetime, attendance: str | None = None
+) -> list[Registration]:
+    """Move people up from the waiting list into free places, first come first served: of
+    the places ``attendance`` takes (``locking.taken``), or of every mode when not given.
 
     The caller holds the event lock.
     """
-    if event.capacity is None:
+    if attendance is not None:
+        modes = [attendance]
+    elif event.is_hybrid:
+        modes = list(Registration.Attendance)
+    else:
+        modes = [""]
+    return [promoted for mode in modes for promoted in _promote_into(event, mode, now=now)]
+
+
+def _promote_into(event: Event, attendance: str, *, now: datetime) -> list[Registration]:
+    capacity = event.capacity_for(attendance)
+    if capacity is None:
         free = None
     else:
-        free = event.capacity - locking.confirmed_count(event)
+        free = capacity - locking.confirmed_count(event, attendance)
         if free <= 0:
             return []
     if event.status != Event.Status.PUBLISHED or event.is_past(now):
         return []
     waiting = Registration.objects.filter(event=event).waitlist_order()
+    if event.is_hybrid:  # each mode has a waiting list of its own
+        waiting = waiting.filter(attendance=attendance)
     promoted = list(waiting if free is None else waiting[:free])
     for registration in promoted:
         registration.status = Status.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
-        locking.count_change(event, added=[Status.CONFIRMED], removed=[Status.WAITLISTED])
+        locking.count_change(
+            event, added=[registration.place], removed=[(Status.WAITLISTED, attendance)]
+        )
         # A held place is told about once the address is confirmed, not before.
         if not registration.is_on_hold:
             tasks.enqueue_delivery(emails.queue_promotion_email(registration))
@@ -267,7 +302,7 @@ def cancel(
         return []
     had_place = registration.status == Status.CONFIRMED
     held = registration.is_on_hold
-    locking.count_change(event, added=[Status.CANCELLED], removed=[registration.status])
+    locking.count_change(event, removed=[registration.place])
     registration.status = Status.CANCELLED
     registration.cancelled_at = now
     # The forms limit a reason; a longer one is a mistake of the caller, refused rather than cut.
@@ -283,7 +318,7 @@ def cancel(
     )  # fmt: skip
     if not held:  # nothing more is sent to an address nobody confirmed
         tasks.enqueue_delivery(emails.queue_cancellation_email(registration, had_place=had_place))
-    return promote_waitlisted(event, now=now)
+    return promote_waitlisted(event, now=now, attendance=registration.attendance)
 
 
 @transaction.atomic
@@ -299,16 +334,20 @@ def promote(*, registration: Registration, allow_over_capacity: bool = False) ->
             _("%(name)s is not on the waiting list.") % {"name": registration.name},
             code="not_waitlisted",
         )
-    full = event.capacity is not None and locking.confirmed_count(event) >= event.capacity
+    capacity = event.capacity_for(registration.attendance)
+    full = (
+        capacity is not None and locking.confirmed_count(event, registration.attendance) >= capacity
+    )
     if full and not allow_over_capacity:
         raise RegistrationRefused(
             _("The event is full: a place for %(name)s would put it over capacity.")
             % {"name": registration.name},
             code="over_capacity",
         )
+    locking.count_change(event, removed=[registration.place])
     registration.status = Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
-    locking.count_change(event, added=[Status.CONFIRMED], removed=[Status.WAITLISTED])
+    locking.count_change(event, added=[registration.place])
     if not registration.is_on_hold:
         tasks.enqueue_delivery(emails.queue_promotion_email(registration))
     return registration
@@ -323,8 +362,8 @@ def delete(*, registration: Registration, now: datetime | None = None) -> list[R
     if registration is None:
         return []
     registration.delete()
-    locking.count_change(event, removed=[registration.status])
-    return promote_waitlisted(event, now=now or timezone.now())
+    locking.count_change(event, removed=[registration.place])
+    return promote_waitlisted(event, now=now or timezone.now(), attendance=registration.attendance)
 
 
 @transaction.atomic

@@ -60,7 +60,7 @@ def registration_summary(
 
     A hybrid event's ``modes`` say the same of its places in person and online, each with its
     own capacity and waiting list; the event is open while either is, and its ``places_left``
-    are those of both (None while either has no limit). Any other event has no ``modes``.
+    are those in person, as its ``capacity``. Any other event has no ``modes``.
     """
     now = now or timezone.now()
     if counts is None:
@@ -72,8 +72,7 @@ def registration_summary(
             (wanted for wanted in BEST_FIRST if any(mode["state"] == wanted for mode in modes)),
             modes[0]["state"],
         )
-        left = [mode["places_left"] for mode in modes if mode["state"] == State.OPEN]
-        places_left = None if None in left else sum(left)
+        places_left = modes[0]["places_left"]  # in person, as ``capacity``
     else:
         state = event.registration_state(
             confirmed=counts["confirmed"], waitlisted=counts["waitlisted"], now=now

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
 from events.models import Event
 
+from ..models.counts import KEPT, ONLINE
 from . import locking
 
 
@@ -21,29 +22,30 @@ class CountDifference:
 
 
 def count_differences() -> list[CountDifference]:
-    """Every event whose kept counts differ from a real count of its registrations.
+    """Every event whose kept counts differ from a real count of its registrations, online
+    places included.
 
     Changes nothing and takes no lock: both are read by one query, so from one snapshot, in
     which each committed change of registrations came with its change of the counts.
     """
-    events = (
-        Event.objects.annotate(
-            counted_confirmed=Count("registrations", filter=Q(registrations__status="confirmed")),
-            counted_waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted")),
-            kept_confirmed=Coalesce("place_counts__confirmed", 0),
-            kept_waitlisted=Coalesce("place_counts__waitlisted", 0),
+    counted = {
+        f"counted_{name}": Count(
+            "registrations",
+            filter=Q(registrations__status=name.removesuffix("_online"))
+            & (Q(registrations__attendance=ONLINE) if name.endswith("_online") else Q()),
         )
-        .exclude(
-            Q(counted_confirmed=Coalesce("place_counts__confirmed", 0))
-            & Q(counted_waitlisted=Coalesce("place_counts__waitlisted", 0))
-        )
-        .order_by("pk")
-    )
+        for name in KEPT
+    }
+    kept = {f"kept_{name}": Coalesce(f"place_counts__{name}", 0) for name in KEPT}
+    same = Q()
+    for name in KEPT:
+        same &= Q(**{f"counted_{name}": F(f"kept_{name}")})
+    events = Event.objects.annotate(**counted, **kept).exclude(same).order_by("pk")
     return [
         CountDifference(
             event=event,
-            kept={"confirmed": event.kept_confirmed, "waitlisted": event.kept_waitlisted},
-            counted={"confirmed": event.counted_confirmed, "waitlisted": event.counted_waitlisted},
+            kept={name: getattr(event, f"kept_{name}") for name in KEPT},
+            counted={name: getattr(event, f"counted_{name}") for name in KEPT},
         )
         for event in events
     ]

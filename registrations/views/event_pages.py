@@ -38,6 +38,7 @@ class EventStatusView(event_views.EventStatusView):
             "places_left": summary["places_left"],
             "waitlisted": summary["waitlisted"],
             "registration": summary["state"],
+            "modes": _modes(event, summary),
         }
 
 
@@ -61,4 +62,22 @@ def _places(event: Event, summary: dict) -> dict:
         "places_left": summary["places_left"],
         "confirmed": summary["confirmed"],
         "waitlisted": summary["waitlisted"],
+        "modes": _modes(event, summary),
+    }
+
+
+def _modes(event: Event, summary: dict) -> dict | None:
+    """A hybrid event's places in person and online, each as the event's own are given;
+    None for any other event, whose places are the event's."""
+    if not summary["modes"]:
+        return None
+    return {
+        mode["attendance"]: {
+            "capacity": event.capacity_for(mode["attendance"]),
+            "registration": mode["state"],
+            "places_left": mode["places_left"],
+            "confirmed": mode["confirmed"],
+            "waitlisted": mode["waitlisted"],
+        }
+        for mode in summary["modes"]
     }

@@ -37,7 +37,12 @@ def test_check_counts_difference_exits_1_naming_the_event_and_changes_nothing():
         f"drifted (id {event.pk}): kept 5 confirmed, 1 waitlisted, "
         "counted 2 confirmed, 1 waitlisted.\n"
     )
-    assert PlaceCounts.objects.get(event=event).as_counts() == {"confirmed": 5, "waitlisted": 1}
+    assert PlaceCounts.objects.get(event=event).as_counts() == {
+        "confirmed": 5,
+        "waitlisted": 1,
+        "confirmed_online": 0,
+        "waitlisted_online": 0,
+    }
 
 
 def test_check_counts_registrations_without_kept_counts_is_a_difference():
@@ -61,5 +66,29 @@ def test_check_counts_fix_sets_the_counts_to_the_real_count():
         f"drifted (id {event.pk}): kept 0 confirmed, 3 waitlisted, "
         "counted 2 confirmed, 0 waitlisted; set to the count.\n"
     )
-    assert PlaceCounts.objects.get(event=event).as_counts() == {"confirmed": 2, "waitlisted": 0}
+    assert PlaceCounts.objects.get(event=event).as_counts() == {
+        "confirmed": 2,
+        "waitlisted": 0,
+        "confirmed_online": 0,
+        "waitlisted_online": 0,
+    }
+    assert check_counts() == "The kept counts of every event match its registrations.\n"
+
+
+def test_check_counts_finds_and_fixes_a_difference_in_the_online_places():
+    event = EventFactory(slug="hybrid", attendance_mode="hybrid", join_url="https://call.test/x")
+    RegistrationFactory(event=event, attendance="online")
+    RegistrationFactory(event=event)
+    # Both attend, but the count has the online one in person.
+    PlaceCounts.objects.filter(event=event).update(confirmed_online=0)
+
+    with pytest.raises(CommandError):
+        check_counts()
+    fixed = check_counts("--fix")
+
+    assert fixed == (
+        f"hybrid (id {event.pk}): kept 2 confirmed, 0 waitlisted, "
+        "counted 2 confirmed, 0 waitlisted (1 and 0 online); set to the count.\n"
+    )
+    assert PlaceCounts.objects.get(event=event).confirmed_online == 1
     assert check_counts() == "The kept counts of every event match its registrations.\n"

@@ -69,6 +69,7 @@ def test_status_json_reports_counts(client, event):
         "places_left": 18,
         "waitlisted": 1,
         "registration": "open",
+        "modes": None,
     }
 
 

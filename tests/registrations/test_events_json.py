@@ -84,6 +84,22 @@ def test_events_json_describes_each_event_for_the_website(client, site, organise
             "places_left": 28,
             "confirmed": 2,
             "waitlisted": 1,
+            "modes": {
+                "in_person": {
+                    "capacity": 30,
+                    "registration": "open",
+                    "places_left": 28,
+                    "confirmed": 2,
+                    "waitlisted": 1,
+                },
+                "online": {
+                    "capacity": None,
+                    "registration": "open",
+                    "places_left": None,
+                    "confirmed": 0,
+                    "waitlisted": 0,
+                },
+            },
         }
     ]
     assert "zoom.example" not in str(document)

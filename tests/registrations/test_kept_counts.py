@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from registrations import services
 from registrations.models import PlaceCounts, Registration
+from registrations.models.counts import NO_PLACES_TAKEN, mode_counts
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +38,24 @@ STEPS = [
 
 def kept(event) -> dict[str, int]:
     counts = PlaceCounts.objects.filter(event=event).first()
-    return counts.as_counts() if counts else {"confirmed": 0, "waitlisted": 0}
+    return counts.as_counts() if counts else dict(NO_PLACES_TAKEN)
 
 
 def counted(event) -> dict[str, int]:
-    real = Registration.objects.filter(event=event).counts()
-    return {"confirmed": real["confirmed"], "waitlisted": real["waitlisted"]}
+    registrations = Registration.objects.filter(event=event)
+    real = registrations.counts()
+    online = registrations.filter(attendance="online").counts()
+    return {
+        "confirmed": real["confirmed"],
+        "waitlisted": real["waitlisted"],
+        "confirmed_online": online["confirmed"],
+        "waitlisted_online": online["waitlisted"],
+    }
+
+
+def attendance(number: int) -> str:
+    """In person or online, as the hybrid event's form lets people choose."""
+    return "online" if number % 3 == 1 else "in_person"
 
 
 def chosen(registrations, number: int):
@@ -55,7 +68,12 @@ def take_step(event, step: str, number: int) -> None:
     now = timezone.now()
     try:
         if step == "register":
-            services.register(event=event, name="Someone", email=f"p{number % 12}@example.org")
+            services.register(
+                event=event,
+                name="Someone",
+                email=f"p{number % 12}@example.org",
+                attendance=attendance(number),
+            )
         elif step == "walk_in":
             services.register_walk_in(
                 event=event,
@@ -78,6 +96,7 @@ def take_step(event, step: str, number: int) -> None:
                 email=f"p{number % 12}@example.org",
                 note="Added by the organisers",
                 allow_over_capacity=number % 2 == 0,
+                attendance=attendance(number),
             )
         elif step == "place_at_door" and (
             # Someone waiting, or who cancelled, whose details are still there.
@@ -95,8 +114,10 @@ def take_step(event, step: str, number: int) -> None:
         elif step == "capacity":
             # As the admin allows: never below the places already taken.
             event.refresh_from_db()
-            event.capacity = counted(event)["confirmed"] + number % 3
-            services.change_event(event=event, changed_fields=["capacity"])
+            taken = mode_counts(event, counted(event), attendance(number))
+            field = "online_capacity" if event.has_online_places(attendance(number)) else "capacity"
+            setattr(event, field, taken["confirmed"] + number % 3)
+            services.change_event(event=event, changed_fields=[field])
         elif step == "purge":
             # Long after the event: its personal data goes, its counts stay.
             services.purge_personal_data(now=now + timedelta(days=3650))
@@ -115,6 +136,8 @@ def take_step(event, step: str, number: int) -> None:
 )
 @given(
     capacity=st.integers(min_value=0, max_value=4),
+    mode=st.sampled_from(["in_person", "online", "hybrid"]),
+    online_capacity=st.one_of(st.none(), st.integers(min_value=0, max_value=3)),
     confirm_addresses=st.booleans(),
     steps=st.lists(
         st.tuples(st.sampled_from(STEPS), st.integers(min_value=0, max_value=100)),
@@ -122,10 +145,34 @@ def take_step(event, step: str, number: int) -> None:
         max_size=30,
     ),
 )
-def test_kept_counts_equal_real_counts_after_every_step(capacity, confirm_addresses, steps):
-    # Every example has an event of its own, in the test's one transaction.
-    event = EventFactory(capacity=capacity, confirm_email_addresses=confirm_addresses)
+def test_kept_counts_equal_real_counts_after_every_step(
+    capacity, mode, online_capacity, confirm_addresses, steps
+):
+    # Every example has an event of its own, in the test's one transaction; a hybrid one
+    # counts its places in person and online apart.
+    event = EventFactory(
+        capacity=capacity,
+        attendance_mode=mode,
+        join_url="" if mode == "in_person" else "https://call.example/1",
+        online_capacity=online_capacity if mode == "hybrid" else None,
+        confirm_email_addresses=confirm_addresses,
+    )
     for step, number in steps:
         with transaction.atomic():
             take_step(event, step, number)
         assert (step, kept(event)) == (step, counted(event))
+        assert (step, waiting_beside_free_places(event)) == (step, [])
+
+
+def waiting_beside_free_places(event) -> list[str]:
+    """The modes of ``event`` in which someone waits while a place is free: none, as each
+    freed place goes to the next person waiting for a place of its mode."""
+    event.refresh_from_db()
+    modes = ["in_person", "online"] if event.is_hybrid else [""]
+    return [
+        mode
+        for mode in modes
+        if (taken := mode_counts(event, counted(event), mode))["waitlisted"]
+        and event.capacity_for(mode) is not None
+        and taken["confirmed"] < event.capacity_for(mode)
+    ]

@@ -41,4 +41,7 @@ class Command(BaseCommand):
 
 
 def _said(counts: dict[str, int]) -> str:
-    return f"{counts['confirmed']} confirmed, {counts['waitlisted']} waitlisted"
+    said = f"{counts['confirmed']} confirmed, {counts['waitlisted']} waitlisted"
+    if counts["confirmed_online"] or counts["waitlisted_online"]:
+        said += f" ({counts['confirmed_online']} and {counts['waitlisted_online']} online)"
+    return said

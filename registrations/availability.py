@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.models import Event
 
@@ -101,14 +102,32 @@ def _mode_summary(event: Event, counts: dict[str, int], attendance: str, now: da
     are left, confirmed and waiting."""
     taken = mode_counts(event, counts, attendance)
     state = event.registration_state(**taken, now=now, attendance=attendance)
-    return {
+    summary = {
         "attendance": attendance,
-        "label": Attendance(attendance).label,
         "state": state,
         "can_register": state in (State.OPEN, State.WAITLIST),
         "places_left": event.places_left(confirmed=taken["confirmed"], attendance=attendance),
+        "message": refusal_message(event, state, now, attendance),
         **taken,
     }
+    return {**summary, "text": mode_text(summary)}
+
+
+def mode_text(mode: dict) -> str:
+    """One way of attending a hybrid event with what is left of its places, as the form
+    and the event page say it: "In person (3 places left)", "Online (full: waiting list)"."""
+    label = Attendance(mode["attendance"]).label
+    if mode["state"] == State.OPEN and mode["places_left"] is None:
+        return str(label)
+    if mode["state"] == State.OPEN:
+        return ngettext(
+            "%(mode)s (%(count)d place left)",
+            "%(mode)s (%(count)d places left)",
+            mode["places_left"],
+        ) % {"mode": label, "count": mode["places_left"]}
+    if mode["state"] == State.WAITLIST:
+        return _("%(mode)s (full: waiting list)") % {"mode": label}
+    return _("%(mode)s (full)") % {"mode": label}
 
 
 def summaries(events: list[Event], now: datetime | None = None) -> dict[int, dict]:

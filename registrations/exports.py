@@ -72,10 +72,11 @@ def diet_labels() -> Expression:
     return text
 
 
-def status_label() -> Case:
-    choices = Registration.Status.choices
+def choice_label(field: str) -> Case:
+    """The label of a registration's choice in ``field``, written by the database."""
+    choices = Registration._meta.get_field(field).choices
     return Case(
-        *[When(status=value, then=Value(str(label))) for value, label in choices],
+        *[When(**{field: value}, then=Value(str(label))) for value, label in choices],
         output_field=CharField(),
     )
 
@@ -118,6 +119,7 @@ class AttendeeExport:
 
         # The details the event does not ask are not columns of its list.
         field_settings = RegistrationSettings.for_event(self.event)
+        hybrid = self.event.is_hybrid
         details = [
             Column("organisation", _("Organisation"), "organisation"),
             Column("role", _("Role"), "role"),
@@ -138,7 +140,9 @@ class AttendeeExport:
             Column("email", _("Email"), "email"),
             *[column for column in details if column.key in asked],
             *[Column(f"q{q.pk}", question_title(q), question=q) for q in self.questions],
-            Column("status", _("Status"), status_label()),
+            Column("status", _("Status"), choice_label("status")),
+            # Each attendee of a hybrid event comes in person or joins online.
+            *([Column("attendance", _("Attends"), choice_label("attendance"))] if hybrid else []),
             Column("created_at", _("Registered at"), local_time("created_at", tz)),
             Column("cancelled_at", _("Cancelled at"), local_time("cancelled_at", tz)),
             Column("cancellation_reason", _("Cancellation reason"), "cancellation_reason"),

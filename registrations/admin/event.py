@@ -23,7 +23,7 @@ from registrations.models import OrganiserMessage, Registration
 
 from .added import add_registration
 from .copy import copy_event
-from .event_form import EventAdminForm, count_column, with_overview
+from .event_form import EventAdminForm, count_column, online_overview, places_text, with_overview
 from .registration import QuestionInline
 from .reports import report_page
 from .settings import (
@@ -64,6 +64,12 @@ class EventAdmin(event_admin.EventAdmin):
                 confirmed_count=count_column("confirmed"),
                 waitlisted_count=count_column("waitlisted"),
                 cancelled_count=count_column("cancelled"),
+                confirmed_online_count=count_column(
+                    "confirmed", attendance=Registration.Attendance.ONLINE
+                ),
+                waitlisted_online_count=count_column(
+                    "waitlisted", attendance=Registration.Attendance.ONLINE
+                ),
             )
         )
 
@@ -188,16 +194,16 @@ class EventAdmin(event_admin.EventAdmin):
 
     @admin.display(description=_("confirmed / capacity"), ordering="confirmed_count")
     def places(self, event):
-        if event.capacity is None:
-            return f"{event.confirmed_count} / ∞"
-        if event.confirmed_count > event.capacity:
-            return format_html(
-                '{} / {} <strong class="errornote">{}</strong>',
-                event.confirmed_count,
-                event.capacity,
-                _("over capacity"),
-            )
-        return f"{event.confirmed_count} / {event.capacity}"
+        if not event.is_hybrid:
+            return places_text(event.confirmed_count, event.capacity)
+        # Each mode of a hybrid event against its own capacity.
+        return format_html(
+            "{}: {} · {}: {}",
+            _("in person"),
+            places_text(event.confirmed_count - event.confirmed_online_count, event.capacity),
+            _("online"),
+            places_text(event.confirmed_online_count, event.online_capacity),
+        )
 
     @admin.display(description=_("waiting"), ordering="waitlisted_count")
     def waitlisted(self, event):
@@ -211,7 +217,8 @@ class EventAdmin(event_admin.EventAdmin):
     def registration_overview(self, event):
         if not event.pk:
             return _("Save the event to see its registrations.")
-        over = event.capacity is not None and event.confirmed_count > event.capacity
+        in_person = event.confirmed_count - (event.confirmed_online_count if event.is_hybrid else 0)
+        over = event.capacity is not None and in_person > event.capacity
         registrations_url = reverse("admin:registrations_registration_changelist")
         return format_html(
             "{} confirmed · {} waiting · {} cancelled · capacity {}{}"
@@ -225,7 +232,7 @@ class EventAdmin(event_admin.EventAdmin):
             _("Manage registrations"),
             reverse("admin:events_event_attendees_csv", args=[event.pk]),
             _("Download the attendee list (CSV)"),
-        )
+        ) + (online_overview(event) if event.is_hybrid else "")
 
     @admin.display(description=_("registrations"))
     def latest_registrations(self, event):

@@ -3,6 +3,7 @@ places taken, counts the list sorts by, the registration section's fieldsets."""
 
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from events import admin as event_admin
@@ -41,10 +42,11 @@ class EventAdminForm(RegistrationSettingsFields, event_admin.EventAdminForm):
         return cleaned
 
 
-def count_column(name: str):
-    """``counts()[name]`` of each event, as a column the list can be sorted by."""
+def count_column(name: str, **only):
+    """``counts()[name]`` of each event (of its registrations that match ``only``, such as
+    ``attendance="online"``), as a column the list can be sorted by."""
     per_event = (
-        Registration.objects.filter(event=OuterRef("pk"))
+        Registration.objects.filter(event=OuterRef("pk"), **only)
         .order_by()
         .values("event")
         .annotate(count=COUNTS[name])
@@ -66,3 +68,32 @@ def with_overview(fieldsets):
         else:
             with_overview.append(fieldset)
     return with_overview
+
+
+def places_text(confirmed: int, capacity: int | None):
+    """Confirmed places against a capacity, "12 / 20", marked when over it."""
+    if capacity is None:
+        return f"{confirmed} / ∞"
+    if confirmed > capacity:
+        return format_html(
+            '{} / {} <strong class="errornote">{}</strong>', confirmed, capacity, _("over capacity")
+        )
+    return f"{confirmed} / {capacity}"
+
+
+def online_overview(event):
+    """A hybrid event's online places, apart from those in person the overview counts."""
+    online = event.online_capacity
+    return format_html(
+        "<br>{}",
+        _(
+            "Of these, online: %(confirmed)d confirmed · %(waiting)d waiting · online places "
+            "%(places)s. In person: capacity %(capacity)s."
+        )
+        % {
+            "confirmed": event.confirmed_online_count,
+            "waiting": event.waitlisted_online_count,
+            "places": "∞" if online is None else online,
+            "capacity": "∞" if event.capacity is None else event.capacity,
+        },
+    )

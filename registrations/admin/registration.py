@@ -138,16 +138,17 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         "organisation",
         "event",
         "status",
+        "attendance",
         "registered",
         "checked_in_at",
     ]
-    list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", "attendance", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "email", "organisation"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
     actions = ["cancel_registrations", "promote_registrations"]
     fieldsets = [
-        (None, {"fields": ["event", "status", *DETAIL_FIELDS]}),
+        (None, {"fields": ["event", "status", "attendance", *DETAIL_FIELDS]}),
         (
             gettext_lazy("Record"),
             {
@@ -168,6 +169,7 @@ class RegistrationAdmin(OrganiserScopedAdmin):
     readonly_fields = [
         "event",
         "status",
+        "attendance",
         "created_at",
         "privacy_consent_at",
         "privacy_notice_version",

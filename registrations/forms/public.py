@@ -159,8 +159,18 @@ class RegistrationForm(AttendeeDetailsForm):
     class Meta(AttendeeDetailsForm.Meta):
         pass
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, modes=(), **kwargs):
+        """``modes``: a hybrid event's places in person and online (``registration_summary``),
+        of which the attendee chooses one."""
         super().__init__(*args, **kwargs)
+        self.modes = {mode["attendance"]: mode for mode in modes}
+        if self.modes:
+            self.fields["attendance"] = forms.ChoiceField(
+                label=_("How will you attend?"),
+                choices=[(name, mode["text"]) for name, mode in self.modes.items()],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose how you will attend: in person or online")},
+            )
         self.fields["privacy_consent"].label = format_html(
             _(
                 "I agree that my details are used to organise this event, "
@@ -197,6 +207,12 @@ class RegistrationForm(AttendeeDetailsForm):
             self.data["email_checked"] = email
         return cleaned
 
+    def clean_attendance(self):
+        chosen = self.cleaned_data["attendance"]
+        if not self.modes[chosen]["can_register"]:
+            raise forms.ValidationError(self.modes[chosen]["message"], code="mode_full")
+        return chosen
+
     def data_with_email(self, email: str) -> list[tuple[str, str]]:
         """What was sent, with ``email`` instead of the address typed: the form that accepts
         a suggested address in one click sends this."""
@@ -213,21 +229,5 @@ class RegistrationForm(AttendeeDetailsForm):
         arguments = self.detail_values()
         arguments["submission_key"] = self.cleaned_data.get("submission_key") or ""
         arguments["answers"] = self.answers()
+        arguments["attendance"] = self.cleaned_data.get("attendance", "")
         return arguments
-
-
-class LostLinkForm(PublicFormMixin, forms.Form):
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        help_text=_("The address you registered with."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"required": _("Enter the email address you registered with")},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.mark_fields()
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip()

@@ -10,7 +10,7 @@ from config.network import client_address
 from events.models import Event
 
 from .. import services
-from ..availability import registration_summary
+from ..availability import mode_text, registration_summary
 from ..forms import RegistrationForm
 from ..models import RegistrationSettings
 from .shared import get_registration, get_visible_event, personal_page, within_limit
@@ -19,10 +19,15 @@ from .shared import get_registration, get_visible_event, personal_page, within_l
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     event = get_visible_event(request, slug)
+    modes = registration_summary(event)["modes"]
+    if event.status == Event.Status.DRAFT:  # its organisers try the form as it will be
+        modes = [{**mode, "state": "open", "can_register": True} for mode in modes]
+        modes = [{**mode, "text": mode_text(mode)} for mode in modes]
     form = RegistrationForm(
         request.POST or None,
         questions=event.questions.current(),
         field_settings=RegistrationSettings.for_event(event),
+        modes=modes,
     )
     if event.status == Event.Status.DRAFT:
         # Only the draft's organisers see it (get_visible_event): they try the form as

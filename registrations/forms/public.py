@@ -231,3 +231,20 @@ class RegistrationForm(AttendeeDetailsForm):
         arguments["answers"] = self.answers()
         arguments["attendance"] = self.cleaned_data.get("attendance", "")
         return arguments
+
+
+class LostLinkForm(PublicFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The address you registered with."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": _("Enter the email address you registered with")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mark_fields()
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()

@@ -149,3 +149,10 @@ def kept_counts(event: Event) -> dict[str, int]:
         return event.place_counts.as_counts()
     except PlaceCounts.DoesNotExist:
         return dict(NO_PLACES_TAKEN)
+
+
+def current_counts(event: Event) -> dict[str, int]:
+    """The counts kept for ``event`` now, read without keeping them with the event: a page
+    that reads them before a registration is made reads them again after it."""
+    counts = PlaceCounts.objects.filter(event=event).first()
+    return counts.as_counts() if counts else dict(NO_PLACES_TAKEN)

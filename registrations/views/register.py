@@ -10,7 +10,7 @@ from config.network import client_address
 from events.models import Event
 
 from .. import services
-from ..availability import mode_text, registration_summary
+from ..availability import current_counts, mode_text, registration_summary
 from ..forms import RegistrationForm
 from ..models import RegistrationSettings
 from .shared import get_registration, get_visible_event, personal_page, within_limit
@@ -19,7 +19,9 @@ from .shared import get_registration, get_visible_event, personal_page, within_l
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     event = get_visible_event(request, slug)
-    modes = registration_summary(event)["modes"]
+    modes = []
+    if event.is_hybrid:  # the attendee chooses the places of one mode
+        modes = registration_summary(event, current_counts(event))["modes"]
     if event.status == Event.Status.DRAFT:  # its organisers try the form as it will be
         modes = [{**mode, "state": "open", "can_register": True} for mode in modes]
         modes = [{**mode, "text": mode_text(mode)} for mode in modes]

@@ -146,3 +146,89 @@ def test_repeated_submissions_of_one_form_give_one_registration(
 
     assert codes == [302] * 5
     assert statuses(event) == {"confirmed": 1}
+
+
+IN_PERSON, ONLINE = 8, 5
+
+
+def make_hybrid(make_event, **fields):
+    """A hybrid event with ``IN_PERSON`` places in person and ``ONLINE`` online, both free."""
+    event = make_event(IN_PERSON, **fields)
+    Event.objects.filter(pk=event.pk).update(
+        attendance_mode=Event.AttendanceMode.HYBRID,
+        join_url="https://call.example/j/1",
+        online_capacity=fields.get("online_capacity", ONLINE),
+    )
+    event.refresh_from_db()
+    return event
+
+
+def statuses_by_mode(event):
+    counts = (
+        Registration.objects.filter(event=event)
+        .exclude(email__endswith="@" + PREFILLED_DOMAIN)
+        .values("attendance", "status")
+        .annotate(n=Count("pk"))
+    )
+    return {(row["attendance"], row["status"]): row["n"] for row in counts}
+
+
+def hybrid_burst(live_server, event, attempts):
+    """``attempts`` people register at once, every other one online."""
+    url = f"{live_server.url}/events/{event.slug}/register/"
+    modes = ["in_person", "online"]
+    return burst(
+        [
+            (url, {**registration_form(index), "attendance": modes[index % 2]})
+            for index in range(attempts)
+        ]
+    )
+
+
+def test_hybrid_burst_fills_exactly_each_modes_places_and_waitlists_the_rest_per_mode(
+    live_server, slow_count, make_event
+):
+    event = make_hybrid(make_event)
+
+    codes = hybrid_burst(live_server, event, 40)
+
+    assert codes == [302] * 40
+    assert statuses_by_mode(event) == {
+        ("in_person", "confirmed"): IN_PERSON,
+        ("in_person", "waitlisted"): 20 - IN_PERSON,
+        ("online", "confirmed"): ONLINE,
+        ("online", "waitlisted"): 20 - ONLINE,
+    }
+    counts = event.place_counts
+    counts.refresh_from_db()
+    assert (counts.confirmed_online, counts.waitlisted_online) == (ONLINE, 20 - ONLINE)
+
+
+def test_hybrid_burst_without_the_event_lock_overbooks(
+    live_server, slow_count, monkeypatch, make_event
+):
+    """The control of the test above."""
+    monkeypatch.setattr(
+        services.locking, "locked_event", lambda event: Event.objects.get(pk=event.pk)
+    )
+    event = make_hybrid(make_event)
+
+    hybrid_burst(live_server, event, 40)
+
+    counts = statuses_by_mode(event)
+    assert (
+        counts[("in_person", "confirmed")] > IN_PERSON or counts[("online", "confirmed")] > ONLINE
+    )
+
+
+def test_hybrid_burst_unlimited_online_places_never_refuse(live_server, slow_count, make_event):
+    event = make_hybrid(make_event, waitlist_enabled=False, online_capacity=None)
+
+    codes = hybrid_burst(live_server, event, 40)
+
+    # In person, those past the places are refused (the form stays, with what they typed).
+    assert sorted(codes) == [302] * (20 + IN_PERSON) + [400] * (20 - IN_PERSON)
+    assert statuses_by_mode(event) == {
+        ("in_person", "confirmed"): IN_PERSON,
+        ("online", "confirmed"): 20,
+    }

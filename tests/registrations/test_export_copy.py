@@ -85,3 +85,21 @@ def test_export_copy_without_questions_gives_the_same_bytes(event):
     export = AttendeeExport(event)
 
     assert as_bytes(copied_csv(export)) == as_bytes(written_csv(export))
+
+
+def test_export_copy_of_a_hybrid_event_gives_the_same_bytes_with_how_each_attends(event):
+    event.attendance_mode = "hybrid"
+    event.join_url = "https://call.example/j/1"
+    event.online_capacity = 1
+    event.save()
+    for number, attendance in enumerate(["online", "in_person", "online"]):
+        services.register(
+            event=event, name=f"P{number}", email=f"p{number}@example.org", attendance=attendance
+        )
+
+    export = AttendeeExport(event)
+    copied = as_bytes(copied_csv(export))
+
+    assert copied == as_bytes(written_csv(export))
+    assert b"Attends" in copied
+    assert copied.count(b",Online,") == 2

@@ -285,13 +285,19 @@ def walk_in(request, event: Event, admin_context):
 
 
 def dashboard(request, event: Event, admin_context):
-    counts = Registration.objects.filter(event=event).counts()
+    registrations = Registration.objects.filter(event=event)
+    counts = registrations.counts()
+    # The places ``capacity`` counts: at a hybrid event, those in person.
+    confirmed = counts["confirmed"]
+    if event.is_hybrid:
+        online = registrations.filter(attendance=Registration.Attendance.ONLINE)
+        confirmed -= online.counts()["confirmed"]
     capacity_used, over_capacity = None, 0
     if event.capacity is not None:
         # An event with no places at all is full.
-        capacity_used = round(100 * counts["confirmed"] / event.capacity) if event.capacity else 100
+        capacity_used = round(100 * confirmed / event.capacity) if event.capacity else 100
         # Places given at the door or by organisers beyond the capacity.
-        over_capacity = max(0, counts["confirmed"] - event.capacity)
+        over_capacity = max(0, confirmed - event.capacity)
     days = registrations_by_day(event)
     return render(
         request,
@@ -303,7 +309,8 @@ def dashboard(request, event: Event, admin_context):
             "capacity_used": capacity_used,
             "over_capacity": over_capacity,
             # The meter's scale reaches the confirmed count when it is over capacity.
-            "meter_max": max(event.capacity or 0, counts["confirmed"]),
+            "meter_max": max(event.capacity or 0, confirmed),
+            "places_confirmed": confirmed,
             "attendance": attendance(event, counts),
             "days": days,
             "chart": registrations_chart(days),

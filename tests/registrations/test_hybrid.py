@@ -413,3 +413,12 @@ def test_export_of_a_hybrid_event_says_how_each_attendee_attends(hybrid):
     attends = rows[0].index("Attends")
     assert [row[attends] for row in rows[1:]] == ["Online", "In person"]
     assert "Attends" not in AttendeeExport(EventFactory()).header()
+
+
+def test_dashboard_measures_the_capacity_against_the_places_in_person(admin_client, hybrid):
+    register(hybrid, 1, ONLINE)
+    register(hybrid, 2, IN_PERSON)
+
+    html = admin_client.get(reverse("admin:events_event_dashboard", args=[hybrid.pk]))
+
+    assert "50% of places taken (1 of 2)" in html.content.decode()

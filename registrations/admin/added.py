@@ -11,7 +11,9 @@ from registrations.forms import OrganiserRegistrationForm
 
 
 def add_registration(request, event: Event, admin_context):
-    form = OrganiserRegistrationForm(request.POST or None, questions=event.questions.current())
+    form = OrganiserRegistrationForm(
+        request.POST or None, questions=event.questions.current(), hybrid=event.is_hybrid
+    )
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.add_registration(event=event, **form.service_arguments())

@@ -204,8 +204,15 @@ class OrganiserRegistrationForm(QuestionsMixin, forms.Form):
         help_text=_("Only if the venue has room: the event may already be full."),
     )
 
-    def __init__(self, *args, questions=(), **kwargs):
+    def __init__(self, *args, questions=(), hybrid=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if hybrid:  # a place in person or online, each mode with its own capacity
+            self.fields["attendance"] = forms.ChoiceField(
+                label=_("How they will attend"),
+                choices=Registration.Attendance.choices,
+                initial=Registration.Attendance.IN_PERSON,
+                widget=forms.RadioSelect,
+            )
         self.add_questions(questions)
         for question in self.questions:
             # The organisers may not know every answer; the attendee can add it later.
@@ -225,6 +232,7 @@ class OrganiserRegistrationForm(QuestionsMixin, forms.Form):
             for name in [*DETAIL_FIELDS, "note", "allow_over_capacity"]
         }
         arguments["answers"] = self.answers()
+        arguments["attendance"] = self.cleaned_data.get("attendance", "")
         return arguments
 
 

@@ -422,3 +422,18 @@ def test_dashboard_measures_the_capacity_against_the_places_in_person(admin_clie
     html = admin_client.get(reverse("admin:events_event_dashboard", args=[hybrid.pk]))
 
     assert "50% of places taken (1 of 2)" in html.content.decode()
+
+
+def test_organisers_add_someone_to_the_online_places_from_the_admin(organiser_client, event):
+    Event.objects.filter(pk=event.pk).update(
+        attendance_mode="hybrid", join_url="https://call.example/j/1"
+    )
+    url = reverse("admin:events_event_add_registration", args=[event.pk])
+
+    response = organiser_client.post(
+        url,
+        {"name": "Speaker", "email": "s@example.org", "note": "Speaker", "attendance": ONLINE},
+    )
+
+    assert response.status_code == 302
+    assert Registration.objects.get(email="s@example.org").attendance == ONLINE

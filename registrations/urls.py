@@ -16,6 +16,11 @@ urlpatterns = [
     path("registration/<str:token>/confirm/", views.confirm, name="confirm"),
     path("registration/<str:token>/calendar.ics", views.personal_calendar, name="calendar"),
     path("registration/<str:token>/cancel/", views.cancel, name="cancel"),
+    path(
+        "registration/<str:token>/attendance/",
+        views.switch_attendance,
+        name="switch_attendance",
+    ),
     path("registration/<str:token>/delete/", views.erase, name="erase"),
 ]
 

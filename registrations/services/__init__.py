@@ -30,6 +30,7 @@ from .counting import CountDifference, count_differences, fix_counts
 from .details import remove_question, store_answers, update_details
 from .door import check_in, give_place_at_door, register_walk_in, undo_check_in
 from .errors import AlreadyRegistered, RegistrationError, RegistrationRefused
+from .modes import switch_attendance
 from .organisers import (
     CAPACITY_FIELDS,
     EventChanged,
@@ -92,6 +93,7 @@ __all__ = [
     "request_personal_links",
     "send_organiser_message",
     "store_answers",
+    "switch_attendance",
     "undo_check_in",
     "update_details",
 ]

@@ -279,11 +279,10 @@ def _promote_into(event: Event, attendance: str, *, now: datetime) -> list[Regis
         waiting = waiting.filter(attendance=attendance)
     promoted = list(waiting if free is None else waiting[:free])
     for registration in promoted:
+        moved_up = (Status.CONFIRMED, registration.attendance)
+        locking.count_change(event, added=[moved_up], removed=[registration.place])
         registration.status = Status.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
-        locking.count_change(
-            event, added=[registration.place], removed=[(Status.WAITLISTED, attendance)]
-        )
         # A held place is told about once the address is confirmed, not before.
         if not registration.is_on_hold:
             tasks.enqueue_delivery(emails.queue_promotion_email(registration))
@@ -344,10 +343,10 @@ def promote(*, registration: Registration, allow_over_capacity: bool = False) ->
             % {"name": registration.name},
             code="over_capacity",
         )
-    locking.count_change(event, removed=[registration.place])
+    moved_up = (Status.CONFIRMED, registration.attendance)
+    locking.count_change(event, added=[moved_up], removed=[registration.place])
     registration.status = Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
-    locking.count_change(event, added=[registration.place])
     if not registration.is_on_hold:
         tasks.enqueue_delivery(emails.queue_promotion_email(registration))
     return registration

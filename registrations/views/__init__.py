@@ -9,6 +9,7 @@ from .personal import (
     lost_link_sent,
     manage,
     personal_calendar,
+    switch_attendance,
 )
 from .register import check_email, register, register_done
 
@@ -27,4 +28,5 @@ __all__ = [
     "personal_calendar",
     "register",
     "register_done",
+    "switch_attendance",
 ]

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.network import client_address
 
@@ -134,6 +134,23 @@ def cancel(request, token):
         "registrations/cancel.html",
         {"attendee": registration, "event": registration.event.in_language()},
     )
+
+
+@personal_page
+@require_POST
+def switch_attendance(request, token):
+    """A confirmed attendee of a hybrid event attends the other way, if a place is free."""
+    registration = get_registration(token)
+    try:
+        registration = services.switch_attendance(registration=registration)
+    except services.RegistrationRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("You now attend: %(mode)s.") % {"mode": registration.get_attendance_display()},
+        )
+    return redirect(registration.personal_path)
 
 
 @personal_page

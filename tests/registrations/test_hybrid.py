@@ -437,3 +437,63 @@ def test_organisers_add_someone_to_the_online_places_from_the_admin(organiser_cl
 
     assert response.status_code == 302
     assert Registration.objects.get(email="s@example.org").attendance == ONLINE
+
+
+def test_attendee_switches_to_online_and_their_place_goes_to_the_next_in_person(client, hybrid):
+    switching = register(hybrid, 1, IN_PERSON)
+    register(hybrid, 2, IN_PERSON)
+    waiting_online = register(hybrid, 3, ONLINE)  # takes the one online place
+    waiting_in_person = register(hybrid, 4, IN_PERSON)
+    services.cancel(registration=waiting_online)
+    assert "Attend online instead" in client.get(switching.personal_path).content.decode()
+
+    response = client.post(reverse("registrations:switch_attendance", args=[switching.token]))
+
+    assert response.status_code == 302
+    switching.refresh_from_db()
+    waiting_in_person.refresh_from_db()
+    assert (switching.attendance, switching.status) == (ONLINE, "confirmed")
+    assert waiting_in_person.status == "confirmed"
+    assert PlaceCounts.objects.get(event=hybrid).as_counts() == {
+        "confirmed": 3,
+        "waitlisted": 0,
+        "confirmed_online": 1,
+        "waitlisted_online": 0,
+    }
+
+
+def test_switching_to_a_full_mode_is_refused_and_changes_nothing(client, hybrid):
+    switching = register(hybrid, 1, IN_PERSON)
+    register(hybrid, 2, ONLINE)
+    assert "Attend online instead" not in client.get(switching.personal_path).content.decode()
+
+    response = client.post(
+        reverse("registrations:switch_attendance", args=[switching.token]), follow=True
+    )
+
+    assert "The online places are all taken." in response.content.decode()
+    switching.refresh_from_db()
+    assert switching.attendance == IN_PERSON
+
+
+def test_someone_waiting_cannot_switch(hybrid):
+    register(hybrid, 1, ONLINE)
+    waiting = register(hybrid, 2, ONLINE)
+
+    with pytest.raises(services.RegistrationRefused):
+        services.switch_attendance(registration=waiting)
+
+
+def test_more_places_at_an_online_event_move_up_online_waiters_in_the_online_counts():
+    online = EventFactory(attendance_mode="online", join_url="https://call.example/j/3", capacity=0)
+    register(online, 1)
+    online.capacity = 1
+
+    services.change_event(event=online, changed_fields=["capacity"])
+
+    assert PlaceCounts.objects.get(event=online).as_counts() == {
+        "confirmed": 1,
+        "waitlisted": 0,
+        "confirmed_online": 1,
+        "waitlisted_online": 0,
+    }

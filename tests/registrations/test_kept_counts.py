@@ -33,6 +33,7 @@ STEPS = [
     "delete",
     "add_registration",
     "place_at_door",
+    "switch",
 ]
 
 
@@ -109,6 +110,8 @@ def take_step(event, step: str, number: int) -> None:
                 services.give_place_at_door(
                     registration=registration, allow_over_capacity=number % 2 == 0
                 )
+        elif step == "switch" and (registration := chosen(registrations.confirmed(), number)):
+            services.switch_attendance(registration=registration)
         elif step == "delete" and (registration := chosen(registrations, number)):
             services.delete(registration=registration)
         elif step == "capacity":

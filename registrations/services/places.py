@@ -109,8 +109,8 @@ def new_registration(**fields) -> Registration:
 
 
 def attendance_at(event: Event, chosen: str = "") -> str:
-    """How someone attends ``event``: as they ``chosen`` at a hybrid event (in person if they
-    did not say), as the event is held at any other."""
+    """How someone attends ``event``: at a hybrid event as they chose (``chosen``), in person
+    if they did not say; at any other, as the event is held."""
     if event.attendance_mode == Event.AttendanceMode.ONLINE:
         return Registration.Attendance.ONLINE
     if event.is_hybrid and chosen:

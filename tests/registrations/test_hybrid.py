@@ -497,3 +497,14 @@ def test_more_places_at_an_online_event_move_up_online_waiters_in_the_online_cou
         "confirmed_online": 1,
         "waitlisted_online": 0,
     }
+
+
+def test_event_page_shows_each_modes_places_again_after_a_switch(client, hybrid):
+    switching = register(hybrid, 1, IN_PERSON)
+    assert "Online (1 place left)" in client.get(hybrid.get_absolute_url()).content.decode()
+
+    services.switch_attendance(registration=switching)
+
+    html = client.get(hybrid.get_absolute_url()).content.decode()
+    assert "In person (2 places left)" in html
+    assert "Online (full: waiting list)" in html

@@ -332,6 +332,7 @@ def test_event_page_lists_each_modes_places(client, hybrid):
     assert "Online (1 place left)" in html
 
 
+@pytest.mark.django_db(transaction=True)  # the worker sends from its own transactions
 def test_personal_page_and_confirmation_say_how_the_attendee_attends(
     client, hybrid, run_worker, mailoutbox
 ):

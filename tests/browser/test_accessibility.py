@@ -179,16 +179,14 @@ def open_in(tab, site, language: str, path: str):
     expect(tab.locator("html")).to_have_attribute("lang", language)
 
 
-def violations_at_each_size(tab, axe_violations) -> dict[str, list[str]]:
-    """The page's violations on a phone, then on a desktop screen: resized, not loaded again."""
-    found = {}
+def assert_no_violations_at_each_size(tab, axe_violations):
+    """Check the page on a phone, then on a desktop screen (resized, not loaded again), and
+    list every violation at each size, one a line, if there is any."""
+    found = []
     for name, size in VIEWPORTS.items():
         tab.set_viewport_size(size)
-        found[name] = axe_violations(tab, tags=WCAG_TAGS)
-    return found
-
-
-NONE_FOUND = {name: [] for name in VIEWPORTS}
+        found += [f"{name}: {violation}" for violation in axe_violations(tab, tags=WCAG_TAGS)]
+    assert not found, f"{tab.url}\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -196,7 +194,7 @@ NONE_FOUND = {name: [] for name in VIEWPORTS}
 def test_page_has_no_wcag_violations(site, tab, axe_violations, name, language):
     open_in(tab, site, language, PAGES[name](site))
 
-    assert violations_at_each_size(tab, axe_violations) == NONE_FOUND
+    assert_no_violations_at_each_size(tab, axe_violations)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -207,4 +205,4 @@ def test_register_form_with_errors_has_no_wcag_violations(site, tab, axe_violati
     tab.locator("#register-form button[type=submit]").click()
 
     expect(tab.get_by_role("alert")).to_be_focused()
-    assert violations_at_each_size(tab, axe_violations) == NONE_FOUND
+    assert_no_violations_at_each_size(tab, axe_violations)

@@ -197,12 +197,21 @@ def test_page_has_no_wcag_violations(site, tab, axe_violations, name, language):
     assert_no_violations_at_each_size(tab, axe_violations)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_register_form_with_errors_has_no_wcag_violations(site, tab, axe_violations, language):
-    open_in(tab, site, language, f"{site.event('open')}register/")
+# The forms sent with mistakes: the address of the form and what is typed where.
+FORMS_WITH_ERRORS = {
+    "register form with errors": (lambda site: f"{site.event('open')}register/", "not-an-email"),
+    "lost link with errors": (lambda site: "/registration/lost/", "not-an-email"),
+}
 
-    tab.locator("#id_email").fill("not-an-email")
-    tab.locator("#register-form button[type=submit]").click()
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", FORMS_WITH_ERRORS)
+def test_form_with_errors_has_no_wcag_violations(site, tab, axe_violations, name, language):
+    path, email = FORMS_WITH_ERRORS[name]
+    open_in(tab, site, language, path(site))
+
+    tab.locator("#id_email").fill(email)
+    tab.locator("main form[method=post] button[type=submit]").last.click()
 
     expect(tab.get_by_role("alert")).to_be_focused()
     assert_no_violations_at_each_size(tab, axe_violations)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.network import client_address
+from events.models import Event
 
 from .. import checkin_code, invitations, services
 from ..availability import registration_summary
@@ -92,6 +93,7 @@ def manage(request, token):
             "form": form,
             "waitlist_position": registration.waitlist_position(),
             "event_has_ended": registration.event.is_past(),
+            "can_cancel": _can_cancel(registration),
             "checkin_qr": checkin_code.svg(registration),
             "join_url": registration.join_url,
             "availability": registration_summary(registration.event),
@@ -120,7 +122,7 @@ def personal_calendar(request, token):
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     registration = get_registration(token)
-    if not registration.is_active or registration.event.is_past():
+    if not _can_cancel(registration):
         # Nothing to cancel: the personal page says why.
         return redirect(registration.personal_path)
     if request.method == "POST":
@@ -134,6 +136,14 @@ def cancel(request, token):
         "registrations/cancel.html",
         {"attendee": registration, "event": registration.event.in_language()},
     )
+
+
+def _can_cancel(registration: Registration) -> bool:
+    """Who has a place, or a place on the waiting list, at an event still on and to come, as
+    the emails offer it: after the event, or once the organisers called it off, there is
+    nothing left to cancel."""
+    event = registration.event
+    return registration.is_active and event.status == Event.Status.PUBLISHED and not event.is_past()
 
 
 @personal_page

@@ -12,6 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
 from django.utils.decorators import method_decorator
@@ -229,8 +230,10 @@ def event_ics(request, slug):
 @require_GET
 @in_requested_language
 def events_ics(request):
+    """The subscription: named after the organisation, as its RSS feed is, not the software."""
     events = [event.in_language() for event in Event.objects.published().upcoming()]
-    return _calendar_response(calendar.feed(events), "events.ics")
+    name = _("%(organisation)s: upcoming events") % {"organisation": settings.ORGANISATION_NAME}
+    return _calendar_response(calendar.feed(events, name=name), "events.ics")
 
 
 @require_GET

@@ -134,3 +134,13 @@ def test_subscription_address_keeps_the_page_language(client, vitoria):
     html = client.get("/events/", HTTP_ACCEPT_LANGUAGE="eu").content.decode()
 
     assert 'href="webcal://events.example.org/events.ics?lang=eu"' in html
+
+
+def test_subscribed_calendar_is_named_after_the_organisation_in_the_language(
+    client, vitoria, settings
+):
+    settings.ORGANISATION_NAME = "Connected by Data"
+
+    calendar = icalendar.Calendar.from_ical(client.get("/events.ics?lang=eu").content)
+
+    assert str(calendar["X-WR-CALNAME"]) == "Connected by Data: hurrengo ekitaldiak"

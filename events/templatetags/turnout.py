@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from events import calendar_links, times
+from events import calendar_links, times, venue_link
 
 register = template.Library()
 
@@ -86,6 +86,12 @@ def add_to_calendar(event, ics_url: str, ics_label: str = ""):
 def add_reminder(event):
     """Calendar links that remind the visitor when registration opens."""
     return {"links": calendar_links.reminder(event)}
+
+
+@register.filter
+def is_map(url: str) -> bool:
+    """Whether the venue's link is a map rather than the venue's website."""
+    return venue_link.is_map(url)
 
 
 @register.filter

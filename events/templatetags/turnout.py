@@ -103,6 +103,16 @@ def lang_of(event, field: str) -> str:
     return format_html(' lang="{}"', language) if language else ""
 
 
+@register.filter
+def marked(event, field: str) -> str:
+    """The event's ``field`` for a sentence in the page's language: inside
+    `<span lang="…">` when it is written in another language, where ``lang_of`` has no
+    element of its own to go on; else the text as it is (escaped as any other)."""
+    text = getattr(event, field)
+    language = getattr(event, "text_languages", {}).get(field, "")
+    return format_html('<span lang="{}">{}</span>', language, text) if language else text
+
+
 @register.simple_tag
 def language_names() -> list[tuple[str, str]]:
     """The site's languages, each named in its own language, as a switcher shows them:

@@ -12,10 +12,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
-from django.utils.decorators import method_decorator
 from django.views.decorators.vary import vary_on_cookie
 from django.views.generic import DetailView, TemplateView, View
 

@@ -59,7 +59,8 @@ def test_added_registration_gets_the_event_main_language(basque_event):
     )
 
     assert registration.language == "eu"
-    assert OutboundEmail.objects.get().subject == "Zure plaza berretsita dago: Datuak eta demokrazia"
+    subject = OutboundEmail.objects.get().subject
+    assert subject == "Zure plaza berretsita dago: Datuak eta demokrazia"
 
 
 def test_add_form_offers_the_event_main_language_first(organiser_client, basque_event):
@@ -68,9 +69,7 @@ def test_add_form_offers_the_event_main_language_first(organiser_client, basque_
     assert response.context["form"]["language"].value() == "eu"
 
 
-def test_add_form_registers_in_the_language_the_organiser_chooses(
-    organiser_client, basque_event
-):
+def test_add_form_registers_in_the_language_the_organiser_chooses(organiser_client, basque_event):
     response = organiser_client.post(add_url(basque_event), speaker(language="es"))
 
     assert response.status_code == 302
@@ -81,9 +80,7 @@ def test_add_form_registers_in_the_language_the_organiser_chooses(
     )
 
 
-def test_add_form_refuses_an_unknown_language_and_keeps_the_input(
-    organiser_client, basque_event
-):
+def test_add_form_refuses_an_unknown_language_and_keeps_the_input(organiser_client, basque_event):
     response = organiser_client.post(add_url(basque_event), speaker(language="xx"))
 
     assert response.status_code == 400
@@ -93,9 +90,7 @@ def test_add_form_refuses_an_unknown_language_and_keeps_the_input(
 
 
 def test_walk_in_form_offers_the_event_main_language(organiser_client, basque_event):
-    response = organiser_client.get(
-        reverse("admin:events_event_checkin", args=[basque_event.pk])
-    )
+    response = organiser_client.get(reverse("admin:events_event_checkin", args=[basque_event.pk]))
 
     assert response.context["walk_in_form"]["language"].value() == "eu"
     assert '<option value="eu" selected>Euskara</option>' in response.content.decode()

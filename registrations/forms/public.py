@@ -141,6 +141,28 @@ class AttendeeDetailsForm(PublicFormMixin, QuestionsMixin, forms.ModelForm):
         pass
 
 
+class PersonalDetailsForm(AttendeeDetailsForm):
+    """The details on the attendee's own page, with the language of their emails: someone may
+    have registered from a browser in another language than the one they read best."""
+
+    class Meta(AttendeeDetailsForm.Meta):
+        fields = [*DETAIL_FIELDS, "language"]
+        labels = {**AttendeeDetailsForm.Meta.labels, "language": _("Language of your emails")}
+        help_texts = {
+            **AttendeeDetailsForm.Meta.help_texts,
+            "language": _("Reminders and news about the event come in this language."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Last, after the questions; a form sent without it (an older page) keeps it as it is.
+        self.fields["language"] = self.fields.pop("language")
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
+
+
 class RegistrationForm(AttendeeDetailsForm):
     privacy_consent = forms.BooleanField(
         required=True,

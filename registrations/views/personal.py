@@ -12,7 +12,7 @@ from events.models import Event
 
 from .. import checkin_code, invitations, services
 from ..availability import registration_summary
-from ..forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm
+from ..forms import DETAIL_FIELDS, LostLinkForm, PersonalDetailsForm
 from ..models import Registration, RegistrationSettings
 from .shared import get_registration, personal_page, within_limit
 
@@ -53,7 +53,7 @@ def confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     registration = get_registration(token)
-    form = AttendeeDetailsForm(
+    form = PersonalDetailsForm(
         request.POST or None,
         instance=registration,
         questions=registration.event.questions.current(),
@@ -74,7 +74,7 @@ def manage(request, token):
                     **{
                         name: form.cleaned_data[name]
                         for name in form.changed_data
-                        if name in DETAIL_FIELDS
+                        if name in [*DETAIL_FIELDS, "language"]
                     },
                 )
             except services.AlreadyRegistered as error:

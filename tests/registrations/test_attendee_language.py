@@ -144,3 +144,34 @@ def test_registration_list_shows_and_filters_by_language(organiser_client, event
 
     assert "Euskara" in everyone.content.decode()
     assert [r.name for r in in_basque.context["cl"].result_list] == ["Ane Etxeberria"]
+
+
+def test_attendee_sees_and_changes_the_language_of_their_emails(client, event):
+    registration = RegistrationFactory(event=event, name="Ane", language="en")
+
+    page = client.get(registration.personal_path)
+    assert page.context["form"]["language"].value() == "en"
+    assert "Language of your emails" in page.content.decode()
+
+    client.post(
+        registration.personal_path,
+        {"name": "Ane", "email": registration.email, "language": "eu"},
+    )
+
+    registration.refresh_from_db()
+    assert registration.language == "eu"
+
+
+def test_attendee_form_sent_without_a_language_keeps_it(client, event):
+    registration = RegistrationFactory(event=event, name="Ane", language="es")
+
+    client.post(registration.personal_path, {"name": "Ane Etxeberria", "email": registration.email})
+
+    registration.refresh_from_db()
+    assert (registration.name, registration.language) == ("Ane Etxeberria", "es")
+
+
+def test_registration_form_does_not_ask_the_language(client, event):
+    response = client.get(f"/events/{event.slug}/register/")
+
+    assert "language" not in response.context["form"].fields

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from events.permissions import OrganiserScopedAdmin, can_manage, is_member
 from registrations import services
 from registrations.forms import DETAIL_FIELDS, no_control_characters, question_field
-from registrations.forms.fields import DietsField, other_diet_checked
+from registrations.forms.fields import DietsField, LanguageSelect, other_diet_checked
 from registrations.models import Answer, Question, Registration
 
 Status = Registration.Status
@@ -95,6 +95,7 @@ class RegistrationAdminForm(forms.ModelForm):
         if "language" in self.fields:
             # A form sent without it (an older page) keeps the language as it is.
             self.fields["language"].required = False
+            self.fields["language"].widget = LanguageSelect(choices=self.fields["language"].choices)
         stored = {answer.question_id: answer.value for answer in self.instance.answers.all()}
         for question in self.questions:
             if question.pk in stored:

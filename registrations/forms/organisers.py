@@ -9,6 +9,7 @@ from ..models.questions import YES_NO_LABELS
 from .fields import (
     DETAIL_FIELDS,
     DietsField,
+    LanguageSelect,
     no_control_characters,
     normalise_email,
     other_diet_checked,
@@ -134,6 +135,7 @@ def language_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Language of their emails"),
         choices=settings.LANGUAGES,
+        widget=LanguageSelect,
         required=False,
         help_text=_("The event's main language, unless they read another one better."),
     )

@@ -14,6 +14,7 @@ from .fields import (
     EMAIL_FORMAT_MESSAGE,
     NOT_MARKED_OPTIONAL,
     TOO_LONG_MESSAGE,
+    LanguageSelect,
     ask_core_fields,
     no_control_characters,
     normalise_email,
@@ -147,6 +148,7 @@ class PersonalDetailsForm(AttendeeDetailsForm):
 
     class Meta(AttendeeDetailsForm.Meta):
         fields = [*DETAIL_FIELDS, "language"]
+        widgets = {**AttendeeDetailsForm.Meta.widgets, "language": LanguageSelect}
         labels = {**AttendeeDetailsForm.Meta.labels, "language": _("Language of your emails")}
         help_texts = {
             **AttendeeDetailsForm.Meta.help_texts,

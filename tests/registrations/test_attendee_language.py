@@ -93,7 +93,7 @@ def test_walk_in_form_offers_the_event_main_language(organiser_client, basque_ev
     response = organiser_client.get(reverse("admin:events_event_checkin", args=[basque_event.pk]))
 
     assert response.context["walk_in_form"]["language"].value() == "eu"
-    assert '<option value="eu" selected>Euskara</option>' in response.content.decode()
+    assert '<option value="eu" lang="eu" selected>Euskara</option>' in response.content.decode()
 
 
 def test_walk_in_form_registers_in_the_chosen_language(organiser_client, basque_event):
@@ -175,3 +175,12 @@ def test_registration_form_does_not_ask_the_language(client, event):
     response = client.get(f"/events/{event.slug}/register/")
 
     assert "language" not in response.context["form"].fields
+
+
+def test_each_language_is_named_in_its_own_language_and_marked_so(client, event):
+    registration = RegistrationFactory(event=event, language="es")
+
+    html = client.get(registration.personal_path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<option value="es" lang="es" selected>Español</option>' in html
+    assert '<option value="eu" lang="eu">Euskara</option>' in html

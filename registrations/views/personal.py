@@ -139,11 +139,10 @@ def cancel(request, token):
 
 
 def _can_cancel(registration: Registration) -> bool:
-    """Who has a place, or a place on the waiting list, at an event still on and to come, as
-    the emails offer it: after the event, or once the organisers called it off, there is
-    nothing left to cancel."""
+    """Who has a place, or a place on the waiting list, at an event still on and to come:
+    after the event, or once the organisers called it off, there is nothing left to cancel."""
     event = registration.event
-    return registration.is_active and event.status == Event.Status.PUBLISHED and not event.is_past()
+    return registration.is_active and event.status != Event.Status.CANCELLED and not event.is_past()
 
 
 @personal_page

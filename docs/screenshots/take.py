@@ -49,6 +49,9 @@ def main() -> None:
             # The ORM is used beside Playwright's event loop, in this one thread.
             DJANGO_ALLOW_ASYNC_UNSAFE="true",
         )
+        # Headed by the demo data's organisation, as `make run` shows the demo.
+        os.environ.setdefault("ORGANISATION_NAME", "Connected by Data")
+        os.environ.setdefault("ORGANISATION_WEBSITE", "https://connectedbydata.org/")
         sys.path.insert(0, str(ROOT))
         import django
         from django.core.management import call_command

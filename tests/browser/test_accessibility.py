@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -142,12 +143,21 @@ class Site:
         registration("on-hold", event=confirming, hold_expires_at=now + timedelta(minutes=30))
 
 
+class ServerWaitingForItsRequests(ThreadedWSGIServer):
+    """Stops only when the threads of its last requests (kept open by the browser) are done:
+    none of them is left to close a database connection after the server is gone."""
+
+    daemon_threads = False
+
+
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
     """The matrix's data, made once and kept (committed) while the module's pages load, then
     flushed as a transactional test's data would be."""
     with django_db_blocker.unblock():
-        server = LiveServer("localhost")
+        server = LiveServer("localhost", start=False)
+        server.thread.server_class = ServerWaitingForItsRequests
+        server.start()
         site = Site(server)
         try:
             site.make()

@@ -11,7 +11,11 @@ from registrations.forms import OrganiserRegistrationForm
 
 
 def add_registration(request, event: Event, admin_context):
-    form = OrganiserRegistrationForm(request.POST or None, questions=event.questions.current())
+    form = OrganiserRegistrationForm(
+        request.POST or None,
+        questions=event.questions.current(),
+        initial={"language": event.main_language},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.add_registration(event=event, **form.service_arguments())

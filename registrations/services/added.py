@@ -28,10 +28,12 @@ def add_registration(
     dietary_options: str = "",
     dietary_requirements: str = "",
     answers: dict[Question, str] | None = None,
+    language: str = "",
     allow_over_capacity: bool = False,
     now: datetime | None = None,
 ) -> Registration:
-    """Give ``email`` a place at ``event`` on an organiser's word, and email them their link."""
+    """Give ``email`` a place at ``event`` on an organiser's word, and email them their link,
+    in ``language``, else in the event's main language, the one they most likely read."""
     now = now or timezone.now()
     registration = new_registration(
         event=event,
@@ -45,6 +47,7 @@ def add_registration(
         privacy_consent_at=None,
         organiser_note=note.strip(),
         status=Status.CONFIRMED,
+        language=language or event.main_language,
     )
     duplicate = RegistrationRefused(
         _("This email address is already registered for this event."), code="duplicate"

@@ -94,7 +94,8 @@ class EventDetailView(DetailView):
         seconds = settings.EVENT_PAGE_CACHE_SECONDS
         if seconds and not request.COOKIES:
             # Anyone with a cookie may see something personal (a message, a draft preview).
-            shared = cache_page(seconds, key_prefix="event-page")(vary_on_cookie(super().dispatch))
+            keep = cache_page(seconds, cache="pages", key_prefix="event-page")
+            shared = keep(vary_on_cookie(super().dispatch))
             return shared(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
@@ -136,7 +137,7 @@ class CalendarJsonView(View):
     def dispatch(self, request, *args, **kwargs):
         seconds = settings.EVENT_PAGE_CACHE_SECONDS
         if seconds:
-            shared = cache_page(seconds, key_prefix="events-json")(super().dispatch)
+            shared = cache_page(seconds, cache="pages", key_prefix="events-json")(super().dispatch)
             return shared(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 

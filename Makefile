@@ -7,10 +7,13 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 # The local demo runs with debugging on, over plain HTTP, on SQLite unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=1 HTTPS_ONLY=0
-# The demo sends its email from the web process, to the console: no worker needed.
-DEMO_ENV := $(RUN_ENV) SEND_EMAIL_IMMEDIATELY=1
+# The demo sends its email from the web process, to the console: no worker needed. Its pages
+# are headed by the demo data's organisation, unless ORGANISATION_NAME and ORGANISATION_WEBSITE say otherwise.
+DEMO_ENV := $(RUN_ENV) SEND_EMAIL_IMMEDIATELY=1 \
+	ORGANISATION_NAME="$${ORGANISATION_NAME:-Connected by Data}" \
+	ORGANISATION_WEBSITE="$${ORGANISATION_WEBSITE:-https://connectedbydata.org/}"
 
-.PHONY: run test install install-test browser gettext messages compilemessages lint format migrate demo worker bench clean
+.PHONY: run test install install-test browser gettext messages compilemessages lint format migrate demo worker bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +90,13 @@ bench: install-test
 	$(BIN)/python bench/registrations.py
 	$(BIN)/python bench/growth.py
 	$(BIN)/python bench/export.py --runs 7
+
+# The README's screenshots (docs/screenshots/): the demo at phone size in each language, on a
+# throwaway database; pngquant and optipng keep the files small.
+screenshots: install-test
+	@command -v pngquant >/dev/null 2>&1 && command -v optipng >/dev/null 2>&1 || \
+		($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pngquant optipng)
+	$(BIN)/python docs/screenshots/take.py
 
 lint: install-test
 	$(BIN)/ruff check .

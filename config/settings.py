@@ -136,7 +136,18 @@ def cache_from_url(url: str) -> dict:
     )
 
 
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+# Copies of public pages are kept by each process ("pages"): a page a few seconds old costs no
+# query, while rate-limit counts stay in the shared cache ("default"), whose every read and
+# write is a query with the database cache. A copy's key holds everything it shows, so each
+# process's copy is the same page.
+CACHES = {
+    "default": cache_from_url(os.environ.get("CACHE_URL", "")),
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 1_000},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

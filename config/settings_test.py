@@ -14,7 +14,7 @@ for _name, _value in _TEST_DEFAULTS.items():
     os.environ.setdefault(_name, _value)
 try:
     from config.settings import *  # noqa: F403
-    from config.settings import STORAGES
+    from config.settings import CACHES, STORAGES
 finally:
     for _name, _value in _given.items():
         if _value is None:
@@ -24,7 +24,7 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 
 # One process: each test starts with an empty cache of its own, unless CACHE_URL picks one.
 if "CACHE_URL" not in os.environ:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Tests read the event page as it is now, not a copy of a few seconds ago.
 EVENT_PAGE_CACHE_SECONDS = int(os.environ.get("EVENT_PAGE_CACHE_SECONDS", "0"))

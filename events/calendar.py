@@ -67,12 +67,17 @@ def calendar_event(
     return vevent
 
 
-def calendar(vevents: Iterable[icalendar.Event], *, method: str = "PUBLISH") -> bytes:
+def calendar(
+    vevents: Iterable[icalendar.Event], *, method: str = "PUBLISH", name: str = ""
+) -> bytes:
+    """``name`` is what calendar programs call a subscribed calendar (X-WR-CALNAME)."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODUCT_ID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
     days = []
     for vevent in vevents:
         cal.add_component(vevent)
@@ -90,6 +95,6 @@ def event_uid(event: Event) -> str:
     return f"event-{event.pk}@{site_domain()}"
 
 
-def feed(events: Iterable[Event]) -> bytes:
+def feed(events: Iterable[Event], *, name: str = "") -> bytes:
     """A calendar to subscribe to or import: one VEVENT per event."""
-    return calendar(calendar_event(event, uid=event_uid(event)) for event in events)
+    return calendar((calendar_event(event, uid=event_uid(event)) for event in events), name=name)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import calendar
@@ -81,6 +82,12 @@ def reminder(event: Event) -> dict[str, str]:
 
 
 def subscription_url() -> str:
-    """``/events.ics`` as ``webcal://``: calendar programs subscribe to it and keep it fresh."""
+    """``/events.ics`` as ``webcal://``: calendar programs subscribe to it and keep it fresh.
+
+    Calendar programs fetch it without the visitor's language, so the address asks for the
+    language of the page it is offered on, unless that is the site's own.
+    """
     site = settings.SITE_URL.split("://", 1)[-1]
-    return f"webcal://{site}{reverse('events_ics')}"
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    asked = "" if language == settings.LANGUAGE_CODE else f"?lang={language}"
+    return f"webcal://{site}{reverse('events_ics')}{asked}"

@@ -10,21 +10,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import times
+from .feed_language import in_requested_language
 from .models import Event
 
 FEED_SIZE = 50
 
 
 class UpcomingEventsFeed(Feed):
+    """The next events, in the language asked for (``feed_language``)."""
+
     link = reverse_lazy("events:list")
     description = gettext_lazy("Upcoming events open to the public.")
+
+    def __call__(self, request, *args, **kwargs):
+        return in_requested_language(super().__call__)(request, *args, **kwargs)
 
     def title(self):
         return _("%(organisation)s: upcoming events") % {"organisation": settings.ORGANISATION_NAME}
 
     def items(self):
         upcoming = Event.objects.published().upcoming()
-        return upcoming.select_related("organiser").prefetch_related("topics")[:FEED_SIZE]
+        shown = upcoming.select_related("organiser").prefetch_related("topics")[:FEED_SIZE]
+        return [event.in_language() for event in shown]
 
     def item_title(self, event):
         return event.title

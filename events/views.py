@@ -12,6 +12,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
@@ -20,6 +22,7 @@ from django.views.generic import DetailView, TemplateView, View
 from config.branding import readable_text_on
 
 from . import calendar, calendar_links, structured_data
+from .feed_language import in_requested_language
 from .models import Event, Topic
 
 
@@ -91,18 +94,21 @@ class EventDetailView(DetailView):
         seconds = settings.EVENT_PAGE_CACHE_SECONDS
         if seconds and not request.COOKIES:
             # Anyone with a cookie may see something personal (a message, a draft preview).
-            shared = cache_page(seconds, key_prefix="event-page")(vary_on_cookie(super().dispatch))
+            keep = cache_page(seconds, cache="pages", key_prefix="event-page")
+            shared = keep(vary_on_cookie(super().dispatch))
             return shared(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
 
 class EventStatusView(View):
-    """An event's public figures as JSON, for the organisation's website."""
+    """An event's public figures as JSON, for the organisation's website, in the language
+    asked for (``feed_language``)."""
 
     http_method_names = ["get"]
 
+    @method_decorator(in_requested_language)
     def get(self, request, slug):
-        event = get_object_or_404(Event.objects.listed(), slug=slug)
+        event = get_object_or_404(Event.objects.listed(), slug=slug).in_language()
         response = JsonResponse(self.get_data(event))
         # Public figures that the organisation's website reads from its own pages; no cookies
         # are involved, so any site may read them.
@@ -122,26 +128,29 @@ class CalendarJsonView(View):
     """``/events.json``: the whole public calendar in one document, for the organisation's
     website to build its pages from (a Jekyll ``_data`` file, say). Published and cancelled
     events, past and upcoming; never drafts, nor anything only attendees may know (the join
-    link of an online event). Everyone gets the same document, so one copy at most
-    EVENT_PAGE_CACHE_SECONDS old is shared, as for the event page."""
+    link of an online event). The events' words are in the language asked for
+    (``feed_language``). Everyone asking in one language gets the same document, so one copy
+    per language at most EVENT_PAGE_CACHE_SECONDS old is shared, as for the event page."""
 
     http_method_names = ["get"]
 
     def dispatch(self, request, *args, **kwargs):
         seconds = settings.EVENT_PAGE_CACHE_SECONDS
         if seconds:
-            shared = cache_page(seconds, key_prefix="events-json")(super().dispatch)
+            shared = cache_page(seconds, cache="pages", key_prefix="events-json")(super().dispatch)
             return shared(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
+    @method_decorator(in_requested_language)
     def get(self, request):
         now = timezone.now()
-        events = list(
+        listed = (
             Event.objects.listed()
             .select_related("organiser")
             .prefetch_related("topics")
             .order_by("starts_at", "pk")
         )
+        events = [event.in_language() for event in listed]
         response = JsonResponse(
             {
                 "generated_at": _utc(now),
@@ -213,14 +222,19 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
+@in_requested_language
 def event_ics(request, slug):
-    event = get_object_or_404(Event.objects.listed(), slug=slug)
+    event = get_object_or_404(Event.objects.listed(), slug=slug).in_language()
     return _calendar_response(calendar.feed([event]), f"{event.slug}.ics")
 
 
 @require_GET
+@in_requested_language
 def events_ics(request):
-    return _calendar_response(calendar.feed(Event.objects.published().upcoming()), "events.ics")
+    """The subscription: named after the organisation, as its RSS feed is, not the software."""
+    events = [event.in_language() for event in Event.objects.published().upcoming()]
+    name = _("%(organisation)s: upcoming events") % {"organisation": settings.ORGANISATION_NAME}
+    return _calendar_response(calendar.feed(events, name=name), "events.ics")
 
 
 @require_GET

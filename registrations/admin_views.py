@@ -172,7 +172,7 @@ def _checkin_page(request, event: Event, *, walk_in_form=None, status=200):
             "registrations": found[:CHECKIN_LIST_LIMIT],
             "more": len(found) > CHECKIN_LIST_LIMIT,
             "counts": Registration.objects.filter(event=event).counts(),
-            "walk_in_form": walk_in_form or WalkInForm(),
+            "walk_in_form": walk_in_form or WalkInForm(initial={"language": event.main_language}),
             "here": _list_url(event, query),
         },
         status=status,
@@ -255,6 +255,7 @@ def walk_in(request, event: Event, admin_context):
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
                 organisation=form.cleaned_data["organisation"],
+                language=form.cleaned_data["language"],
                 allow_over_capacity=form.cleaned_data["allow_over_capacity"],
             )
         except services.RegistrationRefused as error:

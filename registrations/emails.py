@@ -367,10 +367,12 @@ def queue_personal_links(*, request_id: int) -> OutboundEmail | None:
     request.delete()
     if not registrations:
         return None
-    links = [
-        (registration, registration.personal_link_placeholder) for registration in registrations
-    ]
     with registrations[0].in_own_language():  # one email for all, in the next event's language
+        # Each event's words in that language too, where the organisers gave them.
+        links = [
+            (registration.event.in_language(), registration.personal_link_placeholder)
+            for registration in registrations
+        ]
         email = _store(
             kind=Kind.PERSONAL_LINKS,
             key=f"{Kind.PERSONAL_LINKS}:{uuid.uuid4().hex}",

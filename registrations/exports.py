@@ -24,7 +24,16 @@ from psycopg import ClientCursor
 
 from events.models import Event
 
-from .models import YES_NO_LABELS, Answer, Asked, Diet, Question, Registration, RegistrationSettings
+from .models import (
+    NONE_OF_THESE_LABEL,
+    YES_NO_LABELS,
+    Answer,
+    Asked,
+    Diet,
+    Question,
+    Registration,
+    RegistrationSettings,
+)
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,6 +90,13 @@ def choice_label(field: str) -> Case:
     )
 
 
+def plain_labels(choices) -> bool:
+    """Whether every label of ``choices``, in the current language, is plain text: none
+    starts as a formula or holds a line break."""
+    labels = [str(label) for label in choices.labels]
+    return not any(label[:1] in FORMULA_STARTS or "\r" in label for label in labels)
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -88,6 +104,8 @@ class Column:
     # What the database gives as the cell's text: a field name or an expression.
     source: str | Expression | None = None
     question: Question | None = None
+    # Text the database makes, never a formula nor a line break: an ID, a time, a label.
+    plain: bool = False
 
 
 class AttendeeExport:
@@ -119,7 +137,11 @@ class AttendeeExport:
 
         # The details the event does not ask are not columns of its list.
         field_settings = RegistrationSettings.for_event(self.event)
-        hybrid = self.event.is_hybrid
+        # Each attendee of a hybrid event comes in person or joins online.
+        attends = []
+        if self.event.is_hybrid:
+            labels = plain_labels(Registration.Attendance)
+            attends = [Column("attendance", _("Attends"), choice_label("attendance"), plain=labels)]
         details = [
             Column("organisation", _("Organisation"), "organisation"),
             Column("role", _("Role"), "role"),
@@ -135,20 +157,29 @@ class AttendeeExport:
         }
         return [
             # The ID the admin shows and its addresses use: a row of the export can be found.
-            Column("id", _("Registration ID"), Cast("pk", output_field=CharField())),
+            Column("id", _("Registration ID"), Cast("pk", output_field=CharField()), plain=True),
             Column("name", _("Name"), "name"),
             Column("email", _("Email"), "email"),
             *[column for column in details if column.key in asked],
             *[Column(f"q{q.pk}", question_title(q), question=q) for q in self.questions],
-            Column("status", _("Status"), choice_label("status")),
-            # Each attendee of a hybrid event comes in person or joins online.
-            *([Column("attendance", _("Attends"), choice_label("attendance"))] if hybrid else []),
-            Column("created_at", _("Registered at"), local_time("created_at", tz)),
-            Column("cancelled_at", _("Cancelled at"), local_time("cancelled_at", tz)),
-            Column("cancellation_reason", _("Cancellation reason"), "cancellation_reason"),
-            Column("checked_in_at", _("Checked in at"), local_time("checked_in_at", tz)),
             Column(
-                "privacy_consent_at", _("Consent given at"), local_time("privacy_consent_at", tz)
+                "status",
+                _("Status"),
+                choice_label("status"),
+                plain=plain_labels(Registration.Status),
+            ),
+            *attends,
+            Column("created_at", _("Registered at"), local_time("created_at", tz), plain=True),
+            Column("cancelled_at", _("Cancelled at"), local_time("cancelled_at", tz), plain=True),
+            Column("cancellation_reason", _("Cancellation reason"), "cancellation_reason"),
+            Column(
+                "checked_in_at", _("Checked in at"), local_time("checked_in_at", tz), plain=True
+            ),
+            Column(
+                "privacy_consent_at",
+                _("Consent given at"),
+                local_time("privacy_consent_at", tz),
+                plain=True,
             ),
             Column("privacy_notice_version", _("Privacy notice version"), "privacy_notice_version"),
         ]
@@ -260,7 +291,8 @@ def _copied(cursor, statement: str) -> Iterator[bytes]:
     with cursor.copy(statement) as copy:
         buffered, size = [], 0
         for data in copy:  # about a row each: sent in pieces of 64 kB
-            buffered.append(bytes(data))
+            # Each piece owns its memory: joined as it is, copied once, not twice.
+            buffered.append(data)
             size += len(data)
             if size >= 65536:
                 yield b"".join(buffered)
@@ -269,48 +301,78 @@ def _copied(cursor, statement: str) -> Iterator[bytes]:
             yield b"".join(buffered)
 
 
-def csv_cell_sql(text: str) -> str:
+# The first characters of FORMULA_TRIGGERS by their code, as PostgreSQL's ascii() gives them.
+FORMULA_CODES = ", ".join(str(ord(trigger)) for trigger in FORMULA_TRIGGERS)
+
+
+def csv_cell_sql(text: str, *, plain: bool = False) -> str:
     """``csv_cells`` of one cell in SQL; an empty cell is NULL, which COPY writes unquoted, as
-    the csv module writes an empty string (COPY quotes an empty string)."""
-    triggers = ", ".join("E'" + repr(trigger)[1:-1] + "'" for trigger in FORMULA_TRIGGERS)
-    neutralised = f"CASE WHEN left({text}, 1) IN ({triggers}) THEN '''' || {text} ELSE {text} END"
+    the csv module writes an empty string (COPY quotes an empty string). NULL stays NULL.
+
+    A ``plain`` cell is text the database makes (an ID, a time, a label checked in Python):
+    it never starts as a formula nor holds a line break, so only its emptiness is looked at.
+    """
+    if plain:
+        return f"NULLIF({text}, '')"
+    neutralised = (
+        f"CASE WHEN ascii({text}) IN ({FORMULA_CODES}) THEN '''' || {text} ELSE {text} END"
+    )
     one_break = f"replace(replace({neutralised}, E'\\r\\n', E'\\n'), E'\\r', E'\\n')"
     return f"NULLIF({one_break}, '')"
+
+
+def _answer_sql(question: Question, value: str) -> tuple[str, list[str]]:
+    """A question's answer as ``Question.displayer`` shows it, and the labels it binds."""
+    if question.kind == Question.Kind.CHECKBOXES:
+        # The options ticked, one a line; "none of these" is ticked alone (the form's rule).
+        joined = f"replace({value}, E'\\n', '; ')"
+        return f"CASE {value} WHEN %s THEN %s ELSE {joined} END", [
+            Question.NONE_OF_THESE,
+            str(NONE_OF_THESE_LABEL),
+        ]
+    if question.kind == Question.Kind.YES_NO:
+        labels = [str(YES_NO_LABELS["yes"]), str(YES_NO_LABELS["no"])]
+        return f"CASE {value} WHEN 'yes' THEN %s WHEN 'no' THEN %s ELSE {value} END", labels
+    return value, []
 
 
 def copy_statement(export: AttendeeExport) -> tuple[str, list]:
     """``COPY (SELECT …) TO STDOUT`` of the rows of ``export.chunks()``, each cell formatted as
     ``csv_cells`` formats it, the answers pivoted into a column per question."""
-    selection, selection_params = export.selection("created_at").query.sql_with_params()
+    # Sorted once, at the end: the rows of the selection come in any order.
+    selection, selection_params = export.selection("created_at").order_by().query.sql_with_params()
     fields = [column for column in export.columns if not column.question]
     split = sum(1 for column in fields if column.key in LEADING_COLUMNS)
     names = [f"c{index}" for index in range(len(fields))]
-    cells = [f"r.{name}" for name in names]
-    answers, label_params, pivot = [], [], []
+    values, label_params, pivot = [], [], []
     for index, question in enumerate(export.answered):
-        value = f"answers.a{index}"
         pivot.append(f"MAX(a.value) FILTER (WHERE a.question_id = {int(question.pk)}) AS a{index}")
-        if question.kind == Question.Kind.CHECKBOXES:
-            value = f"replace({value}, E'\\n', '; ')"
-        elif question.kind == Question.Kind.YES_NO:
-            value = f"CASE {value} WHEN 'yes' THEN %s WHEN 'no' THEN %s ELSE {value} END"
-            label_params += [str(YES_NO_LABELS["yes"]), str(YES_NO_LABELS["no"])]
-        answers.append(value)
-    shown = [*cells[:split], *answers, *cells[split:]]
-    lateral = ""
+        value, labels = _answer_sql(question, f"answers.a{index}")
+        values.append(value)
+        label_params += labels
+    joined = ""
     if pivot:
-        # One look-up of a registration's answers gives all its answers' columns.
-        lateral = (
-            f"LEFT JOIN LATERAL (SELECT {', '.join(pivot)} FROM {Answer._meta.db_table} a "  # noqa: S608 - our own names
-            "WHERE a.registration_id = r.pk) AS answers ON TRUE "
+        # The answers to these questions, one row per registration, joined by a hash: one
+        # pass over them instead of a look-up for each registration.
+        asked = ", ".join(str(int(question.pk)) for question in export.answered)
+        joined = (
+            f"LEFT JOIN (SELECT a.registration_id, {', '.join(pivot)} "  # noqa: S608 - our own names
+            f"FROM {Answer._meta.db_table} a WHERE a.question_id IN ({asked}) "
+            "GROUP BY a.registration_id) AS answers ON answers.registration_id = r.pk "
         )
+    cells = [f"r.{name}" for name in names]
+    shown = [*cells[:split], *values, *cells[split:]]
+    plain = [column.plain for column in fields]
+    plain = [*plain[:split], *[False] * len(values), *plain[split:]]
     # The cells are shown first, then formatted: the formatting names each cell three times.
     statement = (
         "COPY (SELECT "  # noqa: S608 - our own compiled query
-        + ", ".join(csv_cell_sql(f"COALESCE(s.x{index}, '')") for index in range(len(shown)))
+        + ", ".join(
+            csv_cell_sql(f"s.x{index}", plain=is_plain) for index, is_plain in enumerate(plain)
+        )
         + " FROM (SELECT r.pk, r.created, "
         + ", ".join(f"{cell} AS x{index}" for index, cell in enumerate(shown))
-        + f" FROM ({selection}) AS r ({', '.join(['pk', 'created', *names])}) {lateral}) AS s"
+        + f" FROM ({selection}) AS r ({', '.join(['pk', 'created', *names])}) {joined}) AS s"
         " ORDER BY s.created, s.pk) TO STDOUT WITH (FORMAT csv)"
     )
     return statement, [*label_params, *selection_params]

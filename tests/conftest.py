@@ -43,6 +43,7 @@ def run_worker():
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing cached: cached pages never leak between tests."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

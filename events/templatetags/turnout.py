@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from events import calendar_links, times
+from events import calendar_links, times, venue_link
 
 register = template.Library()
 
@@ -89,12 +89,28 @@ def add_reminder(event):
 
 
 @register.filter
+def is_map(url: str) -> bool:
+    """Whether the venue's link is a map rather than the venue's website."""
+    return venue_link.is_map(url)
+
+
+@register.filter
 def lang_of(event, field: str) -> str:
     """` lang="…"` for an event's text shown in another language than the page's (its main
     language, where no translation was given), so screen readers pronounce it right; else "".
     """
     language = getattr(event, "text_languages", {}).get(field, "")
     return format_html(' lang="{}"', language) if language else ""
+
+
+@register.filter
+def marked(event, field: str) -> str:
+    """The event's ``field`` for a sentence in the page's language: inside
+    `<span lang="…">` when it is written in another language, where ``lang_of`` has no
+    element of its own to go on; else the text as it is (escaped as any other)."""
+    text = getattr(event, field)
+    language = getattr(event, "text_languages", {}).get(field, "")
+    return format_html('<span lang="{}">{}</span>', language, text) if language else text
 
 
 @register.simple_tag

@@ -12,7 +12,10 @@ from registrations.forms import OrganiserRegistrationForm
 
 def add_registration(request, event: Event, admin_context):
     form = OrganiserRegistrationForm(
-        request.POST or None, questions=event.questions.current(), hybrid=event.is_hybrid
+        request.POST or None,
+        questions=event.questions.current(),
+        initial={"language": event.main_language},
+        hybrid=event.is_hybrid,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from events.permissions import OrganiserScopedAdmin, can_manage, is_member
 from registrations import services
 from registrations.forms import DETAIL_FIELDS, no_control_characters, question_field
-from registrations.forms.fields import DietsField, other_diet_checked
+from registrations.forms.fields import DietsField, LanguageSelect, other_diet_checked
 from registrations.models import Answer, Question, Registration
 
 Status = Registration.Status
@@ -92,6 +92,10 @@ class RegistrationAdminForm(forms.ModelForm):
         for name in ("name", "organisation", "role"):
             if name in self.fields:
                 self.fields[name].validators.append(no_control_characters)
+        if "language" in self.fields:
+            # A form sent without it (an older page) keeps the language as it is.
+            self.fields["language"].required = False
+            self.fields["language"].widget = LanguageSelect(choices=self.fields["language"].choices)
         stored = {answer.question_id: answer.value for answer in self.instance.answers.all()}
         for question in self.questions:
             if question.pk in stored:
@@ -108,6 +112,9 @@ class RegistrationAdminForm(forms.ModelForm):
         cleaned = super().clean()
         other_diet_checked(self)
         return cleaned
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
 
     def clean_email(self):
         email = self.cleaned_data["email"]
@@ -139,16 +146,22 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         "event",
         "status",
         "attendance",
+        "language",
         "registered",
         "checked_in_at",
     ]
-    list_filter = ["status", "attendance", ("event", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "attendance",
+        "language",
+        ("event", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["name", "email", "organisation"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
     actions = ["cancel_registrations", "promote_registrations"]
     fieldsets = [
-        (None, {"fields": ["event", "status", "attendance", *DETAIL_FIELDS]}),
+        (None, {"fields": ["event", "status", "attendance", *DETAIL_FIELDS, "language"]}),
         (
             gettext_lazy("Record"),
             {
@@ -254,7 +267,9 @@ class RegistrationAdmin(OrganiserScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         changes = {
-            name: form.cleaned_data[name] for name in form.changed_data if name in DETAIL_FIELDS
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in [*DETAIL_FIELDS, "language"]
         }
         services.update_details(registration=obj, answers=form.changed_answers(), **changes)
 

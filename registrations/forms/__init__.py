@@ -8,7 +8,7 @@ from .organisers import (
     ReportForm,
     WalkInForm,
 )
-from .public import AttendeeDetailsForm, LostLinkForm, RegistrationForm
+from .public import AttendeeDetailsForm, LostLinkForm, PersonalDetailsForm, RegistrationForm
 
 __all__ = [
     "DETAIL_FIELDS",
@@ -17,6 +17,7 @@ __all__ = [
     "LostLinkForm",
     "OrganiserMessageForm",
     "OrganiserRegistrationForm",
+    "PersonalDetailsForm",
     "RegistrationForm",
     "ReportForm",
     "WalkInForm",

@@ -204,3 +204,14 @@ def ask_core_fields(form: forms.Form, field_settings: RegistrationSettings) -> N
         elif asked == Asked.REQUIRED:
             form.fields[name].required = True
             form.fields[name].error_messages["required"] = REQUIRED_MESSAGES[name]
+
+
+class LanguageSelect(forms.Select):
+    """The site's languages, each named in its own language and marked with it, so a screen
+    reader reads "Euskara" as Basque on an English page."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"] = {"lang": value, **option["attrs"]}
+        return option

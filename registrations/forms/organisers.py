@@ -1,6 +1,7 @@
 """The forms organisers fill in on their pages of an event."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ..models import OrganiserMessage, Question, Registration, validate_name
@@ -8,6 +9,7 @@ from ..models.questions import YES_NO_LABELS
 from .fields import (
     DETAIL_FIELDS,
     DietsField,
+    LanguageSelect,
     no_control_characters,
     normalise_email,
     other_diet_checked,
@@ -127,6 +129,18 @@ class ExportForm(forms.Form):
         }
 
 
+def language_field() -> forms.ChoiceField:
+    """The language of the emails of someone an organiser registers. The page offers the
+    event's main language first (``initial``); a form sent without one gets it too."""
+    return forms.ChoiceField(
+        label=_("Language of their emails"),
+        choices=settings.LANGUAGES,
+        widget=LanguageSelect,
+        required=False,
+        help_text=_("The event's main language, unless they read another one better."),
+    )
+
+
 class WalkInForm(forms.Form):
     """Someone who turns up without a place, registered and checked in at the door."""
 
@@ -145,6 +159,7 @@ class WalkInForm(forms.Form):
     organisation = forms.CharField(
         label=_("Organisation"), max_length=200, required=False, validators=[no_control_characters]
     )
+    language = language_field()
     privacy_consent = forms.BooleanField(
         label=_("They agreed to the privacy notice."),
         error_messages={"required": _("Ask them to agree to the privacy notice first.")},
@@ -198,6 +213,7 @@ class OrganiserRegistrationForm(QuestionsMixin, forms.Form):
             "agreed by email”."
         ),
     )
+    language = language_field()
     allow_over_capacity = forms.BooleanField(
         label=_("Give a place over capacity"),
         required=False,
@@ -229,7 +245,7 @@ class OrganiserRegistrationForm(QuestionsMixin, forms.Form):
     def service_arguments(self) -> dict:
         arguments = {
             name: self.cleaned_data[name]
-            for name in [*DETAIL_FIELDS, "note", "allow_over_capacity"]
+            for name in [*DETAIL_FIELDS, "note", "language", "allow_over_capacity"]
         }
         arguments["answers"] = self.answers()
         arguments["attendance"] = self.cleaned_data.get("attendance", "")

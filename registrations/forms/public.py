@@ -14,6 +14,7 @@ from .fields import (
     EMAIL_FORMAT_MESSAGE,
     NOT_MARKED_OPTIONAL,
     TOO_LONG_MESSAGE,
+    LanguageSelect,
     ask_core_fields,
     no_control_characters,
     normalise_email,
@@ -139,6 +140,29 @@ class AttendeeDetailsForm(PublicFormMixin, QuestionsMixin, forms.ModelForm):
     def _post_clean(self):
         # The service checks uniqueness under the event lock; the form only checks input.
         pass
+
+
+class PersonalDetailsForm(AttendeeDetailsForm):
+    """The details on the attendee's own page, with the language of their emails: someone may
+    have registered from a browser in another language than the one they read best."""
+
+    class Meta(AttendeeDetailsForm.Meta):
+        fields = [*DETAIL_FIELDS, "language"]
+        widgets = {**AttendeeDetailsForm.Meta.widgets, "language": LanguageSelect}
+        labels = {**AttendeeDetailsForm.Meta.labels, "language": _("Language of your emails")}
+        help_texts = {
+            **AttendeeDetailsForm.Meta.help_texts,
+            "language": _("Reminders and news about the event come in this language."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Last, after the questions; a form sent without it (an older page) keeps it as it is.
+        self.fields["language"] = self.fields.pop("language")
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
 
 
 class RegistrationForm(AttendeeDetailsForm):

@@ -28,12 +28,14 @@ def add_registration(
     dietary_options: str = "",
     dietary_requirements: str = "",
     answers: dict[Question, str] | None = None,
+    language: str = "",
     allow_over_capacity: bool = False,
     attendance: str = "",
     now: datetime | None = None,
 ) -> Registration:
-    """Give ``email`` a place at ``event`` on an organiser's word, and email them their link:
-    at a hybrid event, a place of ``attendance`` (in person if not given)."""
+    """Give ``email`` a place at ``event`` on an organiser's word, and email them their link,
+    in ``language``, else in the event's main language, the one they most likely read. At a
+    hybrid event, a place of ``attendance`` (in person if not given)."""
     now = now or timezone.now()
     registration = new_registration(
         event=event,
@@ -47,6 +49,7 @@ def add_registration(
         privacy_consent_at=None,
         organiser_note=note.strip(),
         status=Status.CONFIRMED,
+        language=language or event.main_language,
         attendance=attendance_at(event, attendance),
     )
     duplicate = RegistrationRefused(

@@ -38,10 +38,11 @@ def store_answers(registration: Registration, answers: dict[Question, str]) -> N
 def update_details(
     *, registration: Registration, answers: dict[Question, str] | None = None, **fields: str
 ) -> Registration:
-    """Change an attendee's own details and answers; the email stays unique within the event."""
+    """Change an attendee's own details and answers, or the language of their emails; the
+    email stays unique within the event."""
     allowed = {
         "name", "email", "organisation", "role", "access_needs", "dietary_options",
-        "dietary_requirements",
+        "dietary_requirements", "language",
     }  # fmt: skip
     unknown = set(fields) - allowed
     if unknown:

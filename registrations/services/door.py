@@ -112,13 +112,16 @@ def register_walk_in(
     name: str,
     email: str,
     organisation: str = "",
+    language: str = "",
     allow_over_capacity: bool = False,
     now: datetime | None = None,
 ) -> Registration:
     """Register someone who turns up at the door and check them in at once.
 
     The registration window does not apply at the door; capacity does, unless the organiser
-    lets the person in over capacity. At a hybrid event, they take a place in person.
+    lets the person in over capacity. At a hybrid event, they take a place in person. Their
+    emails are in ``language``, else in the event's main language, the one they most likely
+    read.
     """
     now = now or timezone.now()
     registration = new_registration(
@@ -130,6 +133,7 @@ def register_walk_in(
         status=Status.CONFIRMED,
         checked_in_at=now,
         attendance=attendance_at(event),
+        language=language or event.main_language,
     )
     duplicate = RegistrationRefused(
         _("This email address is already registered for this event: find the person in the list."),

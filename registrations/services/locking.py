@@ -6,12 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Exists, OuterRef
 
 from events.models import Event
 
 from ..models import PlaceCounts, Registration
-from ..models.counts import ONLINE, mode_counts
+from ..models.counts import KEPT, ONLINE, mode_counts
 
 
 def locked_event(event: Event) -> Event:
@@ -39,16 +38,38 @@ def kept_counts(event: Event, *, holds_expired_by: datetime | None = None) -> Pl
     saved until ``count_change`` changes it.
     """
     if not type(event).place_counts.related.is_cached(event):
-        rows = PlaceCounts.objects.filter(event=event)
-        if holds_expired_by is not None:
-            expired = Registration.objects.filter(event=OuterRef("event"))
-            rows = rows.annotate(holds_expired=Exists(expired.hold_expired(holds_expired_by)))
-        counts = rows.first()
-        if counts is None:
-            counts = PlaceCounts(event=event)
-            counts.holds_expired = False  # nobody registered: nobody holds a place
-        event.place_counts = counts
+        event.place_counts = _read_counts(event, holds_expired_by)
     return event.place_counts
+
+
+def _read_counts(event: Event, holds_expired_by: datetime | None) -> PlaceCounts:
+    """The query of ``kept_counts``, written out: it runs on every registration while the
+    event's lock is held, where building it with the ORM took longer than answering it."""
+    expired, params = "FALSE", [event.pk]
+    if holds_expired_by is not None:
+        # Answered by the partial index of holds.
+        expired = (
+            f"EXISTS (SELECT 1 FROM {Registration._meta.db_table} "  # noqa: S608 - our own names
+            "WHERE event_id = %s AND hold_expires_at <= %s)"
+        )
+        held = connection.ops.adapt_datetimefield_value(holds_expired_by)
+        params = [event.pk, held, event.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(KEPT)}, {expired} "  # noqa: S608 - our own names
+            f"FROM {PlaceCounts._meta.db_table} WHERE event_id = %s",
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        counts = PlaceCounts(event=event)
+        counts.holds_expired = False  # nobody registered: nobody holds a place
+        return counts
+    *kept, holds_expired = row
+    counts = PlaceCounts.from_db(connection.alias, ["event_id", *KEPT], [event.pk, *kept])
+    if holds_expired_by is not None:
+        counts.holds_expired = bool(holds_expired)
+    return counts
 
 
 def confirmed_count(event: Event, attendance: str = "") -> int:
@@ -84,7 +105,15 @@ def count_change(
     if counts._state.adding:
         counts.save(force_insert=True)
     elif changed:
-        counts.save(update_fields=sorted(changed))
+        # Written out, as it is read: this too runs while the lock is held.
+        names = sorted(changed)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {PlaceCounts._meta.db_table} SET "  # noqa: S608 - our own names
+                + ", ".join(f"{name} = %s" for name in names)
+                + " WHERE event_id = %s",
+                [*(getattr(counts, name) for name in names), counts.pk],
+            )
 
 
 # The statuses whose registrations are kept in counts.

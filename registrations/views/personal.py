@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.network import client_address
+from events.models import Event
 
 from .. import checkin_code, invitations, services
 from ..availability import registration_summary
-from ..forms import DETAIL_FIELDS, AttendeeDetailsForm, LostLinkForm
+from ..forms import DETAIL_FIELDS, LostLinkForm, PersonalDetailsForm
 from ..models import Registration, RegistrationSettings
 from .shared import get_registration, personal_page, within_limit
 
@@ -52,7 +53,7 @@ def confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     registration = get_registration(token)
-    form = AttendeeDetailsForm(
+    form = PersonalDetailsForm(
         request.POST or None,
         instance=registration,
         questions=registration.event.questions.current(),
@@ -73,7 +74,7 @@ def manage(request, token):
                     **{
                         name: form.cleaned_data[name]
                         for name in form.changed_data
-                        if name in DETAIL_FIELDS
+                        if name in [*DETAIL_FIELDS, "language"]
                     },
                 )
             except services.AlreadyRegistered as error:
@@ -92,6 +93,7 @@ def manage(request, token):
             "form": form,
             "waitlist_position": registration.waitlist_position(),
             "event_has_ended": registration.event.is_past(),
+            "can_cancel": _can_cancel(registration),
             "checkin_qr": checkin_code.svg(registration),
             "join_url": registration.join_url,
             "availability": registration_summary(registration.event),
@@ -120,7 +122,7 @@ def personal_calendar(request, token):
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     registration = get_registration(token)
-    if not registration.is_active or registration.event.is_past():
+    if not _can_cancel(registration):
         # Nothing to cancel: the personal page says why.
         return redirect(registration.personal_path)
     if request.method == "POST":
@@ -134,6 +136,13 @@ def cancel(request, token):
         "registrations/cancel.html",
         {"attendee": registration, "event": registration.event.in_language()},
     )
+
+
+def _can_cancel(registration: Registration) -> bool:
+    """Who has a place, or a place on the waiting list, at an event still on and to come:
+    after the event, or once the organisers called it off, there is nothing left to cancel."""
+    event = registration.event
+    return registration.is_active and event.status != Event.Status.CANCELLED and not event.is_past()
 
 
 @personal_page

@@ -59,9 +59,13 @@ def get_registration(token: str) -> Registration:
 def within_limit(kind: str, value: str, limit: int) -> bool:
     """Count one more request of ``kind`` from ``value`` this hour; False past ``limit``."""
     key = f"limit:{kind}:{hashlib.sha256(value.lower().encode()).hexdigest()}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        return True
+    # Counted first: once an address has a count this hour, that is all a request costs.
+    for _attempt in range(2):
+        try:
+            return cache.incr(key) <= limit
+        except ValueError:  # no count yet this hour: the first request starts it
+            if cache.add(key, 1, timeout=3600):
+                return True
+    # Started and expired again between each step: the first of a new count.
+    cache.set(key, 1, timeout=3600)
+    return True

@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from config.settings import cache_from_url
 from events.models import Event
 from tests.factories import EventFactory, RegistrationFactory
 
@@ -129,6 +131,39 @@ def test_event_page_shared_copy_for_visitors_without_cookies(
     assert second.content == first.content
     assert "20 places left" in second.content.decode()
     assert second["Cache-Control"] == "max-age=5"
+
+
+def production_caches():
+    """The caches as production has them: the database cache shared by every process, and
+    each process's own copies of pages."""
+    return {**settings.CACHES, "default": cache_from_url("")}
+
+
+@override_settings(EVENT_PAGE_CACHE_SECONDS=5)
+def test_event_page_of_anonymous_visitors_costs_no_query_once_kept(
+    client, event, django_assert_num_queries
+):
+    with override_settings(CACHES=production_caches()):
+        # The event with its counts, its co-organisers, its topics; nothing of the cache.
+        with django_assert_num_queries(3, exact=True):
+            first = client.get(event.get_absolute_url())
+        with django_assert_num_queries(0, exact=True):
+            second = client.get(event.get_absolute_url())
+
+    assert second.content == first.content
+    assert not second.cookies
+
+
+def test_event_page_with_a_cookie_reads_the_event_only(client, event, django_assert_num_queries):
+    client.cookies["django_language"] = "en"
+    with override_settings(CACHES=production_caches()):
+        client.get(event.get_absolute_url())
+        # The event with its counts, its co-organisers; the body comes from the kept copy.
+        with django_assert_num_queries(2, exact=True):
+            response = client.get(event.get_absolute_url())
+
+    assert "20 places left" in response.content.decode()
+    assert not response.cookies
 
 
 @override_settings(EVENT_PAGE_CACHE_SECONDS=5)

@@ -77,7 +77,8 @@ def test_basque_registrant_gets_reminder_in_basque(vitoria, run_worker, mailoutb
 
     (message,) = mailoutbox
     assert message.subject == (
-        "Oroigarria: Datuak eta demokrazia, urriaren 6a, asteazkena, 10:00, Europa Biltzar Jauregia"
+        "Oroigarria: Datuak eta demokrazia, urriaren 6a, asteazkena, 10:00 Espainiako ordua "
+        "(CEST), Europa Biltzar Jauregia"
     )
     assert message.body.splitlines()[0] == "Kaixo, Ane:"
 

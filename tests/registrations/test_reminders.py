@@ -45,8 +45,9 @@ def test_reminders_sent_once_across_two_runs(tomorrow, run_worker, mailoutbox):
         "grace@example.org>",
     ]
     when = tomorrow.local_starts_at.strftime("%A %-d %B, %H:%M")
+    zone = tomorrow.local_starts_at.strftime("%Z")
     assert mailoutbox[0].subject == (
-        f"Reminder: Data and democracy, {when}, NH Canciller Ayala Vitoria"
+        f"Reminder: Data and democracy, {when} Spanish time ({zone}), NH Canciller Ayala Vitoria"
     )
     assert "Your place is confirmed." in mailoutbox[0].body
     assert mailoutbox[0].body.split("\n\n")[1].endswith(", at NH Canciller Ayala Vitoria.")

@@ -169,6 +169,7 @@ def test_export_of_both_paths_is_the_file_written_by_hand(organiser_client, even
     assert as_bytes(response.streaming_content) == expected
 
 
+@only_postgresql
 def test_export_copy_of_a_hybrid_event_gives_the_same_bytes_with_how_each_attends(event):
     event.attendance_mode = "hybrid"
     event.join_url = "https://call.example/j/1"

@@ -71,9 +71,9 @@ print(json.dumps(ids))
 # keep the counts.
 STATEMENTS = {
     "lock": """SELECT id, capacity, status FROM events_event WHERE id = {event} FOR UPDATE;""",
-    "count": """SELECT confirmed, waitlisted FROM registrations_placecounts WHERE event_id = {event};""",
+    "count": """SELECT confirmed, waitlisted, confirmed_online, waitlisted_online FROM registrations_placecounts WHERE event_id = {event};""",
     "keep": """UPDATE registrations_placecounts SET confirmed = confirmed + 1 WHERE event_id = {event};""",
-    "insert": """INSERT INTO registrations_registration (event_id, name, email, organisation, role, access_needs, dietary_options, dietary_requirements, privacy_consent_at, privacy_notice_version, status, token, created_at, updated_at, cancelled_at, cancellation_reason, checked_in_at, submission_key, organiser_note, search_text, language) VALUES ({event}, 'Bench Person', 'p' || :n || '-' || :client_id || '@pgbench.example', '', '', '', '', '', now(), '2026-11', 'confirmed', md5(random()::text) || md5(:n::text || :client_id::text), now(), now(), NULL, '', NULL, 'k' || :n, '', 'bench person p' || :n || '-' || :client_id || '@pgbench.example', 'en') RETURNING id AS registration_id \\gset
+    "insert": """INSERT INTO registrations_registration (event_id, name, email, organisation, role, access_needs, dietary_options, dietary_requirements, privacy_consent_at, privacy_notice_version, status, token, created_at, updated_at, cancelled_at, cancellation_reason, checked_in_at, submission_key, organiser_note, search_text, language, attendance) VALUES ({event}, 'Bench Person', 'p' || :n || '-' || :client_id || '@pgbench.example', '', '', '', '', '', now(), '2026-11', 'confirmed', md5(random()::text) || md5(:n::text || :client_id::text), now(), now(), NULL, '', NULL, 'k' || :n, '', 'bench person p' || :n || '-' || :client_id || '@pgbench.example', 'en', 'in_person') RETURNING id AS registration_id \\gset
 INSERT INTO registrations_outboundemail (kind, key, event_id, registration_id, recipient_name, recipient, reply_to, subject, body_text, body_html, calendar, compose_later, details, message_id, status, attempts, next_attempt_at, claimed_until, last_error, created_at, sent_at) VALUES ('confirmation', 'confirmation:' || :registration_id, {event}, :registration_id, 'Bench Person', 'p' || :n || '-' || :client_id || '@pgbench.example', '', 'Your place is confirmed: Pgbench', '', '', '', true, '{{}}'::jsonb, '<' || md5(random()::text) || '@localhost>', 'queued', 0, now(), NULL, '', now(), NULL) RETURNING id AS email_id \\gset
 INSERT INTO django_tasks_database_dbtaskresult (id, status, enqueued_at, started_at, finished_at, args_kwargs, priority, task_path, worker_ids, queue_name, backend_name, run_after, return_value, exception_class_path, traceback) VALUES (gen_random_uuid(), 'READY', now(), NULL, NULL, ('{{"args": [' || :email_id || '], "kwargs": {{}}}}')::jsonb, 0, 'registrations.tasks.deliver_email', '[]'::jsonb, 'default', 'default', '9999-01-01 00:00:00+00:00', NULL, '', '');""",
 }
@@ -189,11 +189,14 @@ def main() -> None:
 
     apps = {"today": start_app(ROOT, args.database, args)}
     reference = ", ".join(
-        f"({event_id}, 0, 0)" for slug, event_id in apps["today"].ids.items() if "reference" in slug
+        f"({event_id}, 0, 0, 0, 0)"
+        for slug, event_id in apps["today"].ids.items()
+        if "reference" in slug
     )
     psql(
         args.database,
-        f"INSERT INTO registrations_placecounts (event_id, confirmed, waitlisted) VALUES {reference}",
+        f"INSERT INTO registrations_placecounts "
+        f"(event_id, confirmed, waitlisted, confirmed_online, waitlisted_online) VALUES {reference}",
     )
     try:
         for number, revision in enumerate(args.compare, 1):

@@ -43,6 +43,7 @@ PAGES = {
     "register form": lambda site: f"{site.event('open')}register/",
     "register form for the waiting list": lambda site: f"{site.event('waitlist')}register/",
     "register form of a full event": lambda site: f"{site.event('full')}register/",
+    "register form of a hybrid event": lambda site: f"{site.event('hybrid')}register/",
     "register form confirming addresses": lambda site: f"{site.event('confirming')}register/",
     "check your email": lambda site: f"{site.event('confirming')}register/check-email/",
     "registered": lambda site: f"{site.personal('confirmed')}registered/",
@@ -54,6 +55,7 @@ PAGES = {
     "personal page cancelled": lambda site: site.personal("cancelled"),
     "personal page past event": lambda site: site.personal("past"),
     "personal page online": lambda site: site.personal("online"),
+    "personal page hybrid": lambda site: site.personal("hybrid"),
     "cancel confirmation": lambda site: f"{site.personal('confirmed')}cancel/",
     "delete my data confirmation": lambda site: f"{site.personal('confirmed')}delete/",
     "lost link": lambda site: "/registration/lost/",
@@ -139,7 +141,10 @@ class Site:
             email="ada.cancelled@example.org",
         )
         registration("past", event=past)
-        registration("online", event=online)
+        registration("online", event=online, attendance=Registration.Attendance.ONLINE)
+        registration(
+            "hybrid", event=self.events["hybrid"], attendance=Registration.Attendance.ONLINE
+        )
         registration("on-hold", event=confirming, hold_expires_at=now + timedelta(minutes=30))
 
 

@@ -55,22 +55,23 @@ class EventAdmin(event_admin.EventAdmin):
     inlines = [QuestionInline]
     fieldsets = with_overview(event_admin.EventAdmin.fieldsets)
 
+    def visible_events(self, request):
+        """The events the user may see, without the counts the list and the event's page show:
+        the organiser pages of one event (exports, check-in…) need no count of its
+        registrations, which costs more the bigger the event."""
+        return super().get_queryset(request).select_related("registration_settings")
+
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("registration_settings")
-            .annotate(
-                confirmed_count=count_column("confirmed"),
-                waitlisted_count=count_column("waitlisted"),
-                cancelled_count=count_column("cancelled"),
-                confirmed_online_count=count_column(
-                    "confirmed", attendance=Registration.Attendance.ONLINE
-                ),
-                waitlisted_online_count=count_column(
-                    "waitlisted", attendance=Registration.Attendance.ONLINE
-                ),
-            )
+        return self.visible_events(request).annotate(
+            confirmed_count=count_column("confirmed"),
+            waitlisted_count=count_column("waitlisted"),
+            cancelled_count=count_column("cancelled"),
+            confirmed_online_count=count_column(
+                "confirmed", attendance=Registration.Attendance.ONLINE
+            ),
+            waitlisted_online_count=count_column(
+                "waitlisted", attendance=Registration.Attendance.ONLINE
+            ),
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -291,7 +292,7 @@ class EventAdmin(event_admin.EventAdmin):
         """Open ``view`` on an event of the user's organisations only: 404 for any other."""
 
         def scoped(request, object_id, **kwargs):
-            event = get_object_or_404(self.get_queryset(request), pk=object_id)
+            event = get_object_or_404(self.visible_events(request), pk=object_id)
             if manager_only and not self.has_change_permission(request, event):
                 raise PermissionDenied
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -421,3 +422,23 @@ def test_catering_summary_counts_and_lists_entries(organiser_client, event):
     assert context["access_counts"] == [("Lift", 1)]
     assert [(person.name, text) for person, text in context["access"]] == [("Cy", "Lift")]
     assert "Halal" not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_event_pages_read_the_event_without_counting_its_registrations(
+    organiser_client, event, name
+):
+    """The pages of one event read it without the counts the event list sorts by: counting an
+    event's registrations on every page (the export's first byte waited for it) costs more
+    the bigger the event."""
+    RegistrationFactory(event=event)
+
+    with CaptureQueriesContext(connection) as queries:
+        organiser_client.get(url(name, event))
+
+    event_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "events_event"' in query["sql"] and '"registrations_registration"' in query["sql"]
+    ]
+    assert event_reads == []

@@ -6,13 +6,19 @@ a server of its own (see ``site``): each page of the matrix only loads and is ch
 matrix stays quick however many pages it has.
 """
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import SuspiciousOperation
 from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
-from django.utils import timezone
+from django.test import RequestFactory
+from django.utils import timezone, translation
+from django.views import csrf, defaults
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -230,3 +236,40 @@ def test_form_with_errors_has_no_wcag_violations(site, tab, axe_violations, name
 
     expect(tab.get_by_role("alert")).to_be_focused()
     assert_no_violations_at_each_size(tab, axe_violations)
+
+
+# The error pages no address of the site shows on purpose: each is written by the view that
+# answers such an error, then served at an address of the module's server, so that its style
+# sheets load as they would.
+ERROR_PAGES = {
+    "bad request": (400, lambda request: defaults.bad_request(request, SuspiciousOperation())),
+    "form sent without its security token": (403, csrf.csrf_failure),
+    "server error": (500, defaults.server_error),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", ERROR_PAGES)
+def test_error_page_has_no_wcag_violations(site, tab, axe_violations, name, language):
+    status, view = ERROR_PAGES[name]
+    request = RequestFactory().get("/events/")
+    request.user = AnonymousUser()
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = view(request)
+    assert response.status_code == status
+    path = f"/events/answered-with-{status}/"
+    tab.route(
+        f"{site.server.url}{path}",
+        lambda route: route.fulfill(
+            status=status, body=response.content, content_type=response["Content-Type"]
+        ),
+    )
+    title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.DOTALL)[1]
+    try:
+        open_in(tab, site, language, path)
+        expect(tab).to_have_title(html.unescape(title).strip())
+
+        assert_no_violations_at_each_size(tab, axe_violations)
+    finally:
+        tab.unroute(f"{site.server.url}{path}")

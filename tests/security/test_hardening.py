@@ -160,6 +160,8 @@ def two_servers(request, tmp_path):
         DATABASE_URL=f"sqlite:///{database}",
         HTTPS_ONLY="0",
         CACHE_URL=cache_url,
+        # Its own static files: another test run on the machine may be collecting its own.
+        STATIC_ROOT=str(tmp_path / "static"),
         REGISTRATIONS_PER_ADDRESS_PER_HOUR=str(LIMIT),
         LOG_LEVEL="WARNING",
     )

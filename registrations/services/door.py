@@ -74,9 +74,7 @@ def give_place_at_door(
             code="duplicate",
         )
     in_person = Registration.Attendance.IN_PERSON if event.is_hybrid else registration.attendance
-    capacity = event.capacity_for(in_person)
-    full = capacity is not None and locking.confirmed_count(event, in_person) >= capacity
-    if full and not allow_over_capacity:
+    if locking.places_all_taken(event, in_person) and not allow_over_capacity:
         raise RegistrationRefused(
             _("The event is full: a place for %(name)s would put it over capacity.")
             % {"name": registration.name},
@@ -175,9 +173,8 @@ def admit_at_once(
         raise RegistrationRefused(_("This event was cancelled."), code="cancelled")
     if active_registration_for(event, registration.email) is not None:
         raise refusal
-    capacity = event.capacity_for(registration.attendance)
-    confirmed = locking.confirmed_count(event, registration.attendance)
-    if not allow_over_capacity and capacity is not None and confirmed >= capacity:
+    if not allow_over_capacity and locking.places_all_taken(event, registration.attendance):
+        capacity = event.capacity_for(registration.attendance)
         raise RegistrationRefused(full_message % {"capacity": capacity}, code="full")
     registration.event = event
     registration.save(force_insert=True)

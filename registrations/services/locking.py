@@ -78,6 +78,13 @@ def confirmed_count(event: Event, attendance: str = "") -> int:
     return taken(event, attendance)["confirmed"]
 
 
+def places_all_taken(event: Event, attendance: str = "") -> bool:
+    """Whether every place ``attendance`` takes at ``event`` is confirmed (never, without a
+    capacity): exact only while its lock is held."""
+    capacity = event.capacity_for(attendance)
+    return capacity is not None and confirmed_count(event, attendance) >= capacity
+
+
 def taken(event: Event, attendance: str = "") -> dict[str, int]:
     """The confirmed and waiting counts of the places ``attendance`` takes at ``event``: at a
     hybrid event, those of that mode; at any other, everyone's. Exact while the lock is held."""

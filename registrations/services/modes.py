@@ -44,8 +44,7 @@ def switch_attendance(*, registration: Registration, now: datetime | None = None
         )
     left = registration.attendance
     other = Attendance.ONLINE if left == Attendance.IN_PERSON else Attendance.IN_PERSON
-    capacity = event.capacity_for(other)
-    if capacity is not None and locking.confirmed_count(event, other) >= capacity:
+    if locking.places_all_taken(event, other):
         full = refusal_message(event, Event.RegistrationState.FULL, now, other)
         raise RegistrationRefused(full, code="full")
     locking.count_change(event, added=[(Status.CONFIRMED, other)], removed=[registration.place])

@@ -333,11 +333,7 @@ def promote(*, registration: Registration, allow_over_capacity: bool = False) ->
             _("%(name)s is not on the waiting list.") % {"name": registration.name},
             code="not_waitlisted",
         )
-    capacity = event.capacity_for(registration.attendance)
-    full = (
-        capacity is not None and locking.confirmed_count(event, registration.attendance) >= capacity
-    )
-    if full and not allow_over_capacity:
+    if locking.places_all_taken(event, registration.attendance) and not allow_over_capacity:
         raise RegistrationRefused(
             _("The event is full: a place for %(name)s would put it over capacity.")
             % {"name": registration.name},

@@ -130,7 +130,14 @@ def _to_attendee(
 
 
 def queue_registration_email(registration: Registration) -> OutboundEmail:
-    """The confirmation with a calendar invitation, or the waiting-list notice.
+    """The confirmation with a calendar invitation, or the waiting-list notice, stored."""
+    email = registration_email(registration)
+    email.save(force_insert=True)
+    return email
+
+
+def registration_email(registration: Registration) -> OutboundEmail:
+    """The confirmation with a calendar invitation, or the waiting-list notice, to be stored.
 
     Stored with the registration but written by the worker when it sends it (``compose``):
     registering, under the event's lock, does not wait for templates and calendar files.
@@ -144,7 +151,6 @@ def queue_registration_email(registration: Registration) -> OutboundEmail:
             **_registration_email_kind(registration),
         )
     email.compose_later = True
-    email.save(force_insert=True)
     return email
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import QuerySet
 from django_tasks import task
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from . import changes, delivery, emails
 from .models import OutboundEmail
@@ -67,20 +67,41 @@ def _stores_tasks() -> bool:
     return deliver_email.get_backend().supports_defer
 
 
-def enqueue_delivery(*stored: OutboundEmail, run_after: datetime | None = None) -> None:
+def enqueue_delivery(
+    *stored: OutboundEmail, run_after: datetime | None = None, written=None
+) -> None:
     """Queue sending each stored email.
 
     With the database backend the task row joins the caller's transaction: it commits with
-    the registration change or not at all. The immediate backend would send before the
-    change is committed, so it waits for the commit.
+    the registration change or not at all; with ``written`` (``services.together.Writes``), it is
+    inserted with the change's other rows. The immediate backend would send before the change
+    is committed, so it waits for the commit.
     """
     for email in stored:
-        if _stores_tasks():
+        if _stores_tasks() and written is not None and run_after is None:
+            written.insert(delivery_row(email))
+        elif _stores_tasks():
             (deliver_email.using(run_after=run_after) if run_after else deliver_email).enqueue(
                 email.pk
             )
         else:
             transaction.on_commit(lambda pk=email.pk: deliver_email.enqueue(pk))
+
+
+def delivery_row(email: OutboundEmail) -> DBTaskResult:
+    """The database backend's row of ``deliver_email(email.pk)``, not saved: what its ``enqueue``
+    writes (``tests/registrations/test_together.py`` compares the two)."""
+    backend = deliver_email.get_backend()
+    return DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs={"args": [email.pk], "kwargs": {}},
+        priority=deliver_email.priority,
+        task_path=deliver_email.module_path,
+        queue_name=deliver_email.queue_name,
+        # What the backend stores for "as soon as possible" (its models' pre_save handler).
+        run_after=get_date_max(),
+        backend_name=backend.alias,
+    )
 
 
 def requeue_stalled(now: datetime | None = None) -> int:

@@ -296,9 +296,13 @@ class Registration(InOwnLanguage):
         # What the admin history keeps of a registration: no name, no address.
         return _("Registration %(number)s") % {"number": self.pk}
 
-    def save(self, *args, **kwargs):
-        # Written here, where every save of a registration passes, so it is never stale.
+    def prepare_to_save(self) -> None:
+        """What every save of a registration writes with it (``save``, and the services' inserts
+        that do not call it), so that it is never stale: the text searched by the admin."""
         self.search_text = folded(*(getattr(self, name) for name in SEARCHED_FIELDS))
+
+    def save(self, *args, **kwargs):
+        self.prepare_to_save()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(SEARCHED_FIELDS) & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}

@@ -7,7 +7,7 @@ overbooking. On SQLite the whole database is locked by the immediate transaction
 Locks are taken in one order everywhere, so that no two transactions ever wait for each
 other in a circle (PostgreSQL would end one of them with "deadlock detected"):
 
-1. the event's row (``_locked_event``);
+1. the event's row (``locking.locked_event``);
 2. then registrations of that event: the rows it locks or changes, and the rows it inserts,
    whose addresses take entries in the unique index of active addresses — a second
    transaction writing the same address waits for that entry.

@@ -2,35 +2,52 @@
 (the lock order is in the package's docstring)."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import connection
 
-from events.models import Event
+from events.models import Event, rows
 
 from ..models import PlaceCounts, Registration
 from ..models.counts import KEPT, ONLINE, mode_counts
+from . import together
 
 
-def locked_event(event: Event) -> Event:
-    """The event's row, locked until the caller's transaction ends.
+def locked_event(
+    event: Event, *, holds_expired_by: datetime | None = None, new_ids: Sequence[type] = ()
+) -> Event:
+    """The event's row, read again and locked until the caller's transaction ends, with its kept
+    counts (``kept_counts``; with ``holds_expired_by``, whether a place is held past that time).
+    With ``new_ids`` (models), an id for a new row of each, taken in the same round trip where
+    statements are sent together (``together.new_ids``), is the event's ``new_ids``: None each
+    elsewhere.
 
-    Only the event's row is locked; its organiser comes along for the emails. Its kept counts
-    (``kept_counts``) are read by a query of their own once the lock is taken: joined to this
-    one, they would be read as they were when it started, before the transaction that held
-    the lock committed its change of them.
+    Only the event's row is locked. The counts are read by a statement of their own, sent with
+    the lock's (``together.read_together``): joined to it, they would be read as they were when it
+    started, before the transaction that held the lock committed its change of them. The event's
+    organiser, for the emails, is the one ``event`` came with, if it came with one.
     """
     # A lock outside a transaction would end with the query: the caller must hold one.
     assert connection.in_atomic_block, "the event's lock is taken inside a transaction"
-    return (
-        Event.objects.select_for_update(of=("self",)).select_related("organiser").get(pk=event.pk)
+    statements = [_lock_statement(event.pk), _counts_statement(event.pk, holds_expired_by)]
+    taking_ids = together.new_ids(*new_ids) if new_ids else None
+    event_rows, counts_rows, *ids_rows = together.read_together(
+        [*statements, taking_ids] if taking_ids else statements
     )
+    if not event_rows:
+        raise Event.DoesNotExist("The event was deleted.")
+    locked = rows.instance(Event, event_rows[0])
+    if Event.organiser.is_cached(event) and event.organiser_id == locked.organiser_id:
+        locked.organiser = event.organiser
+    locked.place_counts = _counts_from_row(locked, counts_rows, holds_expired_by)
+    locked.new_ids = list(ids_rows[0][0]) if ids_rows else [None] * len(new_ids)
+    return locked
 
 
 def kept_counts(event: Event, *, holds_expired_by: datetime | None = None) -> PlaceCounts:
     """The confirmed and waiting counts of ``event`` (from ``locked_event``), exact while its
-    lock is held: read once, after the lock is taken, then kept with the event.
+    lock is held: read with the lock, then kept with the event.
 
     With ``holds_expired_by``, the same query tells whether a place is held past that time
     (``holds_expired``): registering asks on every registration, and the answer is nearly
@@ -38,14 +55,24 @@ def kept_counts(event: Event, *, holds_expired_by: datetime | None = None) -> Pl
     saved until ``count_change`` changes it.
     """
     if not type(event).place_counts.related.is_cached(event):
-        event.place_counts = _read_counts(event, holds_expired_by)
+        [found] = together.read_together([_counts_statement(event.pk, holds_expired_by)])
+        event.place_counts = _counts_from_row(event, found, holds_expired_by)
     return event.place_counts
 
 
-def _read_counts(event: Event, holds_expired_by: datetime | None) -> PlaceCounts:
-    """The query of ``kept_counts``, written out: it runs on every registration while the
-    event's lock is held, where building it with the ORM took longer than answering it."""
-    expired, params = "FALSE", [event.pk]
+def _lock_statement(event_id: int) -> together.Statement:
+    # Written out, as the counts' query is: both run on every registration while the event's
+    # lock is held, where building them with the ORM took longer than answering them.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    table = Event._meta.db_table
+    return (
+        f"SELECT {rows.columns(Event, table)} FROM {table} WHERE id = %s{lock}",  # noqa: S608
+        [event_id],
+    )
+
+
+def _counts_statement(event_id: int, holds_expired_by: datetime | None) -> together.Statement:
+    expired, params = "FALSE", [event_id]
     if holds_expired_by is not None:
         # Answered by the partial index of holds.
         expired = (
@@ -53,19 +80,22 @@ def _read_counts(event: Event, holds_expired_by: datetime | None) -> PlaceCounts
             "WHERE event_id = %s AND hold_expires_at <= %s)"
         )
         held = connection.ops.adapt_datetimefield_value(holds_expired_by)
-        params = [event.pk, held, event.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(KEPT)}, {expired} "  # noqa: S608 - our own names
-            f"FROM {PlaceCounts._meta.db_table} WHERE event_id = %s",
-            params,
-        )
-        row = cursor.fetchone()
-    if row is None:
+        params = [event_id, held, event_id]
+    return (
+        f"SELECT {', '.join(KEPT)}, {expired} "  # noqa: S608 - our own names
+        f"FROM {PlaceCounts._meta.db_table} WHERE event_id = %s",
+        params,
+    )
+
+
+def _counts_from_row(
+    event: Event, found: list[tuple], holds_expired_by: datetime | None
+) -> PlaceCounts:
+    if not found:
         counts = PlaceCounts(event=event)
         counts.holds_expired = False  # nobody registered: nobody holds a place
         return counts
-    *kept, holds_expired = row
+    *kept, holds_expired = found[0]
     counts = PlaceCounts.from_db(connection.alias, ["event_id", *KEPT], [event.pk, *kept])
     if holds_expired_by is not None:
         counts.holds_expired = bool(holds_expired)
@@ -92,7 +122,11 @@ def taken(event: Event, attendance: str = "") -> dict[str, int]:
 
 
 def count_change(
-    event: Event, *, added: Iterable[tuple[str, str]] = (), removed: Iterable[tuple[str, str]] = ()
+    event: Event,
+    *,
+    added: Iterable[tuple[str, str]] = (),
+    removed: Iterable[tuple[str, str]] = (),
+    written: together.Writes | None = None,
 ) -> None:
     """Keep the counts of ``event`` (locked by this transaction) up to date with registrations
     of the places (``Registration.place``: status and attendance) ``added`` (new, or moved
@@ -109,18 +143,18 @@ def count_change(
             for name in names:
                 setattr(counts, name, getattr(counts, name) + number)
                 changed.add(name)
+    written = written or together.Writes(together=False)
     if counts._state.adding:
-        counts.save(force_insert=True)
+        written.insert(counts)
     elif changed:
         # Written out, as it is read: this too runs while the lock is held.
         names = sorted(changed)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {PlaceCounts._meta.db_table} SET "  # noqa: S608 - our own names
-                + ", ".join(f"{name} = %s" for name in names)
-                + " WHERE event_id = %s",
-                [*(getattr(counts, name) for name in names), counts.pk],
-            )
+        written.execute(
+            f"UPDATE {PlaceCounts._meta.db_table} SET "  # noqa: S608 - our own names
+            + ", ".join(f"{name} = %s" for name in names)
+            + " WHERE event_id = %s",
+            [*(getattr(counts, name) for name in names), counts.pk],
+        )
 
 
 # The statuses whose registrations are kept in counts.

@@ -14,9 +14,8 @@ from events.models import Event
 
 from .. import emails, tasks
 from ..availability import refusal_message
-from ..models import Question, Registration
-from . import locking
-from .details import store_answers
+from ..models import Answer, OutboundEmail, Question, Registration
+from . import locking, together
 from .errors import AlreadyRegistered, RegistrationRefused
 
 State = Event.RegistrationState
@@ -138,7 +137,11 @@ def _claim_place(
     Returns why the event takes no registration now instead of raising it, so that the
     holds released meanwhile stay released.
     """
-    event = locking.locked_event(registration.event)
+    # Where statements are sent together, the rows written below go in one round trip after
+    # the lock's: the registration and its email take their ids with the lock.
+    event = locking.locked_event(
+        registration.event, holds_expired_by=now, new_ids=(Registration, OutboundEmail)
+    )
     release_holds_under_lock(event, now=now)
     attendance = registration.attendance
     state = event.registration_state(
@@ -148,11 +151,26 @@ def _claim_place(
         return RegistrationRefused(refusal_message(event, state, now, attendance), code=state)
     registration.event = event
     registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
-    registration.save(force_insert=True)  # a second registration of the address fails here
-    locking.count_change(event, added=[registration.place])
-    store_answers(registration, {question: value for question, value in answers.items() if value})
+    registration_id, email_id = event.new_ids
+    registration.pk = registration_id
+    written = together.Writes()
+    written.insert(registration)  # a second registration of the address fails here
+    locking.count_change(event, added=[registration.place], written=written)
+    answered = [
+        Answer(
+            registration=registration, question=question, question_label=question.label, value=value
+        )
+        for question, value in answers.items()
+        if value
+    ]
+    if answered:
+        written.insert(*answered)
     # For a hold, the email asks to confirm the address; the confirmation comes after that.
-    tasks.enqueue_delivery(emails.queue_registration_email(registration))
+    email = emails.registration_email(registration)
+    email.pk = email_id
+    written.insert(email)
+    tasks.enqueue_delivery(email, written=written)
+    written.send()
     return None
 
 

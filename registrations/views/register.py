@@ -13,12 +13,18 @@ from .. import services
 from ..availability import current_counts, mode_text, registration_summary
 from ..forms import RegistrationForm
 from ..models import RegistrationSettings
-from .shared import get_registration, get_visible_event, personal_page, within_limit
+from .shared import (
+    event_for_registering,
+    get_registration,
+    get_visible_event,
+    personal_page,
+    within_limit,
+)
 
 
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
-    event = get_visible_event(request, slug)
+    event, questions = event_for_registering(request, slug)
     modes = []
     if event.is_hybrid:  # the attendee chooses the places of one mode
         modes = registration_summary(event, current_counts(event))["modes"]
@@ -27,7 +33,7 @@ def register(request, slug):
         modes = [{**mode, "text": mode_text(mode)} for mode in modes]
     form = RegistrationForm(
         request.POST or None,
-        questions=event.questions.current(),
+        questions=questions,
         field_settings=RegistrationSettings.for_event(event),
         modes=modes,
     )

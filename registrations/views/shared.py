@@ -10,9 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 
-from events.models import Event
+from events.models import Event, Organiser, rows
 
-from ..models import Registration
+from ..models import Question, Registration, RegistrationSettings
+from ..services import together
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
@@ -43,6 +44,53 @@ def get_visible_event(request, slug: str) -> Event:
         slug=slug,
     )
     return event.in_language()
+
+
+def event_for_registering(request, slug: str) -> tuple[Event, list[Question]]:
+    """The event of a registration form, as ``get_visible_event`` gives it, and its current
+    questions.
+
+    The public's form is read on every registration: its event, organiser and settings, and
+    its questions, are read by written-out queries in one round trip (``events.models.rows``),
+    where compiling the ORM's took longer than the database took to answer. Staff, who may
+    also open their own drafts, read it through ``get_visible_event``.
+    """
+    if request.user.is_authenticated and request.user.is_staff:
+        event = get_visible_event(request, slug)
+        return event, list(event.questions.current())
+    listed = [Event.Status.PUBLISHED, Event.Status.CANCELLED]
+    found, asked = together.read_together(
+        [
+            (
+                f"SELECT {rows.columns(Event, 'e')}, {rows.columns(Organiser, 'o')}, "  # noqa: S608
+                f"{rows.columns(RegistrationSettings, 's')} FROM {Event._meta.db_table} e "
+                f"JOIN {Organiser._meta.db_table} o ON o.id = e.organiser_id "
+                f"LEFT JOIN {RegistrationSettings._meta.db_table} s ON s.event_id = e.id "
+                "WHERE e.slug = %s AND e.status IN (%s, %s)",
+                [slug, *listed],
+            ),
+            (
+                f"SELECT {rows.columns(Question, 'q')} FROM {Question._meta.db_table} q "  # noqa: S608
+                f"JOIN {Event._meta.db_table} e ON e.id = q.event_id "
+                "WHERE e.slug = %s AND e.status IN (%s, %s) AND q.archived_at IS NULL "
+                "ORDER BY q.position, q.id",  # Question's ordering
+                [slug, *listed],
+            ),
+        ]
+    )
+    if not found:
+        raise Http404("No such event")
+    event_values, organiser_values, settings_values = rows.split(
+        found[0], Event, Organiser, RegistrationSettings
+    )
+    event = rows.instance(Event, event_values)
+    event.organiser = rows.instance(Organiser, organiser_values)
+    # An event without settings of its own has none (``RegistrationSettings.for_event``).
+    own_settings = None
+    if settings_values[0] is not None:
+        own_settings = rows.instance(RegistrationSettings, settings_values)
+    Event.registration_settings.related.set_cached_value(event, own_settings)
+    return event.in_language(), [rows.instance(Question, values) for values in asked]
 
 
 def get_registration(token: str) -> Registration:

@@ -50,13 +50,13 @@ def test_registration_and_walk_in_of_one_address_do_not_deadlock(monkeypatch):
     take_lock = services.locking.locked_event
     registration_ready, walk_in_locked = threading.Event(), threading.Event()
 
-    def locked_event_in_turn(event):
+    def locked_event_in_turn(event, **options):
         if threading.current_thread().name == "online":
             registration_ready.set()
             walk_in_locked.wait(WAIT)
-            return take_lock(event)
+            return take_lock(event, **options)
         registration_ready.wait(WAIT)
-        locked = take_lock(event)
+        locked = take_lock(event, **options)
         walk_in_locked.set()
         return locked
 

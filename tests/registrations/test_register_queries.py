@@ -3,6 +3,7 @@ register POST are pinned so that none is added unnoticed."""
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client, override_settings
 
 from config.settings import cache_from_url
@@ -21,8 +22,11 @@ def test_register_post_with_the_rate_limit_counted(event, django_assert_max_num_
 
     # The event, its questions; the address's count this hour (locked, read, written, in a
     # transaction); then the registration's transaction: its lock, the kept counts, the
-    # registration, the counts' change, its email and the email's task.
-    with django_assert_max_num_queries(14) as counted:
+    # registration, the counts' change, its email and the email's task. PostgreSQL is sent the
+    # event with its questions, then the lock with the counts, then every row written, each
+    # in one round trip; SQLite runs each statement by itself.
+    expected = 9 if connection.vendor == "postgresql" else 14
+    with django_assert_max_num_queries(expected) as counted:
         response = visitor.post(register_url(event), form_data(email="second@example.org"))
 
     assert response.status_code == 302
@@ -33,7 +37,7 @@ def test_register_post_with_the_rate_limit_counted(event, django_assert_max_num_
 
 @override_settings(CACHES=PRODUCTION_CACHES, REGISTRATIONS_PER_ADDRESS_PER_HOUR=0)
 def test_register_post_without_a_rate_limit(event, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(5 if connection.vendor == "postgresql" else 10):
         response = Client().post(register_url(event), form_data())
 
     assert response.status_code == 302

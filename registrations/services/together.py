@@ -1,0 +1,114 @@
+"""Sending a change's statements together: the rows a registration writes while its event's lock
+is held reach PostgreSQL in one round trip.
+
+Each round trip under the lock is a moment when everyone waiting for the event waits for this
+process to get a core back, read the answer and send the next statement. With the reads in one
+round trip (``read_together``) and the writes in another (``Writes``), a registration holds the
+lock for two answers and the commit, whatever number of rows it writes.
+
+PostgreSQL runs statements sent in one message one after the other, each with its own snapshot,
+so a statement sent after a lock sees what the lock's holder committed. SQLite's driver takes
+one statement at a time, and its writes cost no round trip: there they are run as they come.
+"""
+
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import Model
+from django.db.models.sql import InsertQuery
+
+Statement = tuple[str, Sequence]
+
+
+def sent_together() -> bool:
+    """Whether statements are sent to the database together."""
+    return connection.vendor == "postgresql"
+
+
+def read_together(statements: Sequence[Statement]) -> list[list[tuple]]:
+    """The rows of each of ``statements``' answers, run in order."""
+    if not sent_together():
+        answers = []
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                answers.append(cursor.fetchall())
+        return answers
+    with connection.cursor() as cursor:
+        cursor.execute(_joined(statements), _params(statements))
+        answers = [cursor.fetchall()]
+        while cursor.nextset():
+            answers.append(cursor.fetchall())
+    return answers
+
+
+def new_ids(*models: type[Model]) -> Statement | None:
+    """The statement that takes an id for a new row of each of ``models`` from their
+    sequences, so that rows that refer to each other can be written in one round trip; None
+    where statements are not sent together (rows get their ids as they are inserted). Its row
+    is the ids, in order; an id taken and not used is skipped."""
+    if not sent_together():
+        return None
+    return (
+        "SELECT " + ", ".join(["nextval(pg_get_serial_sequence(%s, %s))"] * len(models)),
+        [value for model in models for value in (model._meta.db_table, model._meta.pk.column)],
+    )
+
+
+class Writes:
+    """Inserts and other statements of one change, in order: sent together by ``send`` where
+    ``sent_together()``, else each run at once. Rows that others refer to need their ids before
+    they are added (``new_ids``, read with the lock) where statements are sent together.
+
+    A row is inserted as ``bulk_create`` inserts it: the model's ``save()`` is not called, but
+    its ``prepare_to_save()`` is, if it has one, and each field's ``pre_save`` (``auto_now``).
+    """
+
+    def __init__(self, *, together: bool | None = None):
+        self.together = sent_together() if together is None else together
+        self.statements: list[Statement] = []
+
+    def insert(self, *rows: Model) -> None:
+        """Insert ``rows``, all of one model."""
+        for row in rows:
+            if hasattr(row, "prepare_to_save"):
+                row.prepare_to_save()
+        model = type(rows[0])
+        meta = model._meta
+        fields = meta.local_concrete_fields
+        if any(row.pk is None for row in rows):
+            if self.together and not all(row.pk is None for row in rows):
+                raise ValueError("rows of one insert have ids, or none has")
+            if not self.together:
+                model.objects.bulk_create(rows)
+                return
+            fields = [field for field in fields if field is not meta.auto_field]
+        query = InsertQuery(model)
+        query.insert_values(fields, rows)
+        for statement in query.get_compiler(connection=connection).as_sql():
+            self.execute(*statement)
+        for row in rows:
+            row._state.adding = False
+            row._state.db = connection.alias
+
+    def execute(self, sql: str, params: Sequence = ()) -> None:
+        if not self.together:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+            return
+        self.statements.append((sql, params))
+
+    def send(self) -> None:
+        """Run the statements kept to be sent together, in one round trip."""
+        statements, self.statements = self.statements, []
+        if statements:
+            with connection.cursor() as cursor:
+                cursor.execute(_joined(statements), _params(statements))
+
+
+def _joined(statements: Sequence[Statement]) -> str:
+    return "; ".join(sql for sql, _params in statements)
+
+
+def _params(statements: Sequence[Statement]) -> list:
+    return [value for _sql, params in statements for value in params]

@@ -1,0 +1,123 @@
+"""A registration's rows written together: what is written is what the ORM would write, the
+lock is held for two round trips and the commit, and a failed insert leaves nothing behind."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
+
+from registrations import services, tasks
+from registrations.models import Answer, OutboundEmail, PlaceCounts, Question, Registration
+from registrations.services import locking, together
+from tests.factories import EventFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="statements are sent together on PostgreSQL only"
+)
+
+
+@on_postgresql
+def test_the_lock_is_held_for_two_round_trips_and_the_commit(event):
+    QuestionFactory(event=event, label="Your sector")
+    question = event.questions.get()
+    with CaptureQueriesContext(connection) as queries:
+        registration = services.register(
+            event=event, name="Ada", email="ada@example.org", answers={question: "Health"}
+        )
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    locked = next(index for index, text in enumerate(sql) if "FOR UPDATE" in text)
+    # The lock and the counts, then every row the registration writes, then the commit.
+    assert "registrations_placecounts" in sql[locked]
+    assert len(sql[locked + 1 :]) == 2
+    written, commit = sql[locked + 1 :]
+    assert commit == "COMMIT"
+    for table in ("registrations_registration", "registrations_placecounts",
+                  "registrations_answer", "registrations_outboundemail",
+                  "django_tasks_database_dbtaskresult"):  # fmt: skip
+        assert table in written
+    # Nothing before the lock writes.
+    assert not any(text.startswith(("INSERT", "UPDATE")) for text in sql[:locked])
+
+    stored = Registration.objects.get(pk=registration.pk)
+    assert stored.status == Registration.Status.CONFIRMED
+    assert stored.search_text == registration.search_text != ""
+    assert Answer.objects.get(registration=stored).value == "Health"
+    email = OutboundEmail.objects.get(registration=stored)
+    assert email.key == f"confirmation:{stored.pk}"
+    assert tasks.runs_of(tasks.deliver_email, [email.pk]).count() == 1
+
+
+def test_the_rows_written_are_those_the_orm_writes(event):
+    question = QuestionFactory(event=event, kind=Question.Kind.SHORT_TEXT, label="Why?")
+    registration = services.register(
+        event=event,
+        name="Ada Lovelace",
+        email="Ada@Example.org",
+        organisation="Analytical",
+        answers={question: "To learn"},
+        language="es",
+    )
+
+    stored = Registration.objects.get(pk=registration.pk)
+    assert (stored.name, stored.email, stored.organisation, stored.language) == (
+        "Ada Lovelace", "Ada@Example.org", "Analytical", "es",
+    )  # fmt: skip
+    assert stored.created_at is not None and stored.updated_at is not None
+    assert stored.token == registration.token
+    saved_by_the_orm = Registration(
+        name="Ada Lovelace", email="Ada@Example.org", organisation="Analytical"
+    )
+    saved_by_the_orm.prepare_to_save()
+    assert stored.search_text == saved_by_the_orm.search_text
+    assert "ada lovelace" in stored.search_text
+    answer = Answer.objects.get(registration=stored)
+    assert (answer.question_id, answer.question_label, answer.value) == (
+        question.pk, "Why?", "To learn",
+    )  # fmt: skip
+    email = OutboundEmail.objects.get(registration=stored)
+    assert email.compose_later and email.event_id == event.pk
+    assert PlaceCounts.objects.get(event=event).confirmed == 1
+
+
+def test_a_delivery_row_is_the_row_the_backend_enqueues():
+    event = EventFactory()
+    registration = services.register(event=event, name="Ada", email="ada@example.org")
+    email = OutboundEmail.objects.get(registration=registration)
+    with transaction.atomic():
+        enqueued = DBTaskResult.objects.get(pk=tasks.deliver_email.enqueue(email.pk).id)
+    built = tasks.delivery_row(email)
+    built.save(force_insert=True)
+    built.refresh_from_db()
+
+    names = [field.attname for field in DBTaskResult._meta.concrete_fields]
+    different = {"id", "enqueued_at"}
+    assert {name: getattr(built, name) for name in names if name not in different} == {
+        name: getattr(enqueued, name) for name in names if name not in different
+    }
+
+
+def test_a_failed_insert_among_the_writes_leaves_nothing_written():
+    event = EventFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ids = locking.locked_event(event, new_ids=(Registration, Registration)).new_ids
+        written = together.Writes()
+        first = Registration(event=event, name="A", email="a@example.org", pk=ids[0])
+        written.insert(first)
+        again = Registration(event=event, name="B", email="A@example.org", pk=ids[1])
+        written.insert(again)  # the same address, active at the same event
+        written.send()
+
+    assert not Registration.objects.filter(event=event).exists()
+
+
+def test_rows_with_and_without_ids_are_not_inserted_together():
+    event = EventFactory()
+    written = together.Writes(together=True)
+    with pytest.raises(ValueError, match="ids"):
+        written.insert(
+            Registration(event=event, name="A", email="a@example.org", pk=10**9),
+            Registration(event=event, name="B", email="b@example.org"),
+        )

@@ -1,5 +1,7 @@
 """Where the time of one registration goes: the register POST run in this process through
-Django's whole stack (middleware included), under cProfile, with the queries it makes.
+Django's whole stack (middleware included), with the queries it makes; the median time of a
+registration and the part of it this process spent on a core (without the profiler), then the
+same number of registrations under cProfile.
 
     .venv/bin/python bench/profile_register.py [--requests 300] [--top 25]
 

@@ -10,7 +10,9 @@
  * places are left (or that the event is full, closed...) and, while people can sign up,
  * links straight to the form. The words below are the English defaults; the page that
  * embeds the status can give its own, in its own language, as data-turnout-text-<key>
- * attributes (for example data-turnout-text-places-left="{places} plazas libres").
+ * attributes (for example data-turnout-text-places-left="{places} plazas libres"). A hybrid
+ * event's status gives the places in person and online, each in its own words
+ * (data-turnout-text-in-person="Presencial: {status}", data-turnout-text-online=…).
  */
 (function () {
   "use strict";
@@ -26,8 +28,13 @@
     "cancelled": "Cancelled",
     "external": "Registration elsewhere",
     "register": "Register",
-    "join-waitlist": "Join the waiting list"
+    "join-waitlist": "Join the waiting list",
+    "in-person": "In person: {status}",
+    "online": "Online: {status}"
   };
+
+  // A hybrid event's places: in person and online, each with its own state.
+  var MODES = [["in_person", "in-person"], ["online", "online"]];
 
   function text(container, key) {
     return container.getAttribute("data-turnout-text-" + key) || TEXTS[key];
@@ -41,14 +48,25 @@
     return url;
   }
 
-  function label(container, status) {
-    if (status.registration === "open" && status.places_left !== null) {
-      if (status.places_left === 1) {
+  function stateLabel(container, registration, placesLeft) {
+    if (registration === "open" && placesLeft !== null) {
+      if (placesLeft === 1) {
         return text(container, "place-left");
       }
-      return text(container, "places-left").replace("{places}", status.places_left);
+      return text(container, "places-left").replace("{places}", placesLeft);
     }
-    return text(container, status.registration.replace(/_/g, "-")) || text(container, "closed");
+    return text(container, registration.replace(/_/g, "-")) || text(container, "closed");
+  }
+
+  function label(container, status) {
+    if (status.modes && ["open", "waitlist", "full"].indexOf(status.registration) !== -1) {
+      return MODES.map(function (mode) {
+        var own = status.modes[mode[0]];
+        var state = stateLabel(container, own.registration, own.places_left);
+        return text(container, mode[1]).replace("{status}", state);
+      }).join(" · ");
+    }
+    return stateLabel(container, status.registration, status.places_left);
   }
 
   function render(container, status) {

@@ -92,3 +92,29 @@ def test_topic_filter_by_keyboard_and_accessible(page, live_server, event, axe_v
     expect(page.get_by_role("link", name=event.title)).to_be_visible()
     expect(page.get_by_role("link", name="Patient data roundtable")).to_have_count(0)
     assert axe_violations(page) == []
+
+
+def test_embed_of_a_hybrid_event_says_the_places_of_each_mode(page, website, event):
+    from registrations import services
+    from registrations.models import Registration
+
+    type(event).objects.filter(pk=event.pk).update(
+        attendance_mode="hybrid", capacity=2, online_capacity=10
+    )
+    event.refresh_from_db()
+    for number in range(2):
+        services.register(event=event, name=f"P {number}", email=f"p{number}@example.org")
+    for number in range(3):
+        services.register(
+            event=event,
+            name=f"O {number}",
+            email=f"o{number}@example.org",
+            attendance=Registration.Attendance.ONLINE,
+        )
+
+    page.goto(website)
+
+    expect(page.locator(".turnout-status")).to_have_text(
+        "In person: Full – waiting list open · Online: 7 places left"
+    )
+    expect(page.get_by_role("link", name="Register", exact=True)).to_be_visible()

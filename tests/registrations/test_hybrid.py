@@ -509,3 +509,15 @@ def test_event_page_shows_each_modes_places_again_after_a_switch(client, hybrid)
     html = client.get(hybrid.get_absolute_url()).content.decode()
     assert "In person (2 places left)" in html
     assert "Online (full: waiting list)" in html
+
+
+def test_the_waiting_list_email_names_the_places_that_are_taken(hybrid, run_worker, mailoutbox):
+    register(hybrid, 1, ONLINE)
+    register(hybrid, 2, ONLINE)  # the one place online is taken; two in person are free
+    run_worker()
+
+    [waiting] = [m for m in mailoutbox if m.subject.startswith("You are on the waiting list")]
+    assert f"The places online at {hybrid.title} are all taken" in waiting.body
+    assert "you are on the waiting list for them" in waiting.body
+    assert "is full" not in waiting.body
+    assert "If a place online becomes free" in waiting.body

@@ -89,3 +89,17 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     label = factory.Sequence(lambda n: f"Question {n}")
     kind = Question.Kind.SHORT_TEXT
+
+
+def register_people(event, number: int, attendance: str = "", prefix: str = "p") -> None:
+    """``number`` people registered for ``event`` as attendees do (through the service), at a
+    hybrid event in the mode ``attendance``."""
+    from registrations import services
+
+    for index in range(number):
+        services.register(
+            event=event,
+            name=f"{prefix.upper()} {index}",
+            email=f"{prefix}{index}@example.org",
+            attendance=attendance,
+        )

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from events.models import Topic
-from tests.factories import EventFactory, RegistrationFactory
+from tests.factories import EventFactory, RegistrationFactory, register_people
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -95,22 +95,12 @@ def test_topic_filter_by_keyboard_and_accessible(page, live_server, event, axe_v
 
 
 def test_embed_of_a_hybrid_event_says_the_places_of_each_mode(page, website, event):
-    from registrations import services
-    from registrations.models import Registration
-
     type(event).objects.filter(pk=event.pk).update(
         attendance_mode="hybrid", capacity=2, online_capacity=10
     )
     event.refresh_from_db()
-    for number in range(2):
-        services.register(event=event, name=f"P {number}", email=f"p{number}@example.org")
-    for number in range(3):
-        services.register(
-            event=event,
-            name=f"O {number}",
-            email=f"o{number}@example.org",
-            attendance=Registration.Attendance.ONLINE,
-        )
+    register_people(event, 2)
+    register_people(event, 3, attendance="online", prefix="o")
 
     page.goto(website)
 

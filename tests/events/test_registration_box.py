@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 from liquid import Environment
 
-from registrations import services
 from registrations.models import Registration
-from tests.factories import EventFactory
+from tests.factories import EventFactory, register_people
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +24,7 @@ def box(client, slug: str) -> str:
 
 def test_an_event_says_its_places_left(client):
     event = EventFactory(capacity=20)
-    for number in range(3):
-        services.register(event=event, name=f"P {number}", email=f"p{number}@example.org")
+    register_people(event, 3)
 
     html = box(client, event.slug)
 
@@ -36,15 +34,8 @@ def test_an_event_says_its_places_left(client):
 
 def test_a_hybrid_event_says_the_places_of_each_mode(client):
     event = EventFactory(attendance_mode="hybrid", capacity=2, online_capacity=10)
-    for number in range(2):
-        services.register(event=event, name=f"P {number}", email=f"p{number}@example.org")
-    for number in range(3):
-        services.register(
-            event=event,
-            name=f"O {number}",
-            email=f"o{number}@example.org",
-            attendance=Registration.Attendance.ONLINE,
-        )
+    register_people(event, 2)
+    register_people(event, 3, attendance=Registration.Attendance.ONLINE, prefix="o")
 
     html = box(client, event.slug)
 

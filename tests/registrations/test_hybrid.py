@@ -511,6 +511,7 @@ def test_event_page_shows_each_modes_places_again_after_a_switch(client, hybrid)
     assert "Online (full: waiting list)" in html
 
 
+@pytest.mark.django_db(transaction=True)  # the worker sends from its own transactions
 def test_the_waiting_list_email_names_the_places_that_are_taken(hybrid, run_worker, mailoutbox):
     register(hybrid, 1, ONLINE)
     register(hybrid, 2, ONLINE)  # the one place online is taken; two in person are free

@@ -10,24 +10,27 @@ from . import locking
 from .errors import AlreadyRegistered
 
 
+def answer_rows(registration: Registration, answers: dict[Question, str]) -> list[Answer]:
+    """The rows of the answers given (not empty), each with the question's wording."""
+    return [
+        Answer(
+            registration=registration, question=question, question_label=question.label, value=value
+        )
+        for question, value in answers.items()
+        if value != ""
+    ]
+
+
 def store_answers(registration: Registration, answers: dict[Question, str]) -> None:
     """Keep each answer with the question's wording; an empty answer removes the stored one."""
-    given = {question: value for question, value in answers.items() if value != ""}
+    given = answer_rows(registration, answers)
     emptied = [question.pk for question, value in answers.items() if value == ""]
     if emptied:
         Answer.objects.filter(registration=registration, question__in=emptied).delete()
     if not given:
         return
     Answer.objects.bulk_create(
-        [
-            Answer(
-                registration=registration,
-                question=question,
-                question_label=question.label,
-                value=value,
-            )
-            for question, value in given.items()
-        ],
+        given,
         update_conflicts=True,
         unique_fields=["registration", "question"],
         update_fields=["question_label", "value", "updated_at"],

@@ -14,8 +14,9 @@ from events.models import Event
 
 from .. import emails, tasks
 from ..availability import refusal_message
-from ..models import Answer, OutboundEmail, Question, Registration
+from ..models import OutboundEmail, Question, Registration
 from . import locking, together
+from .details import answer_rows
 from .errors import AlreadyRegistered, RegistrationRefused
 
 State = Event.RegistrationState
@@ -156,13 +157,7 @@ def _claim_place(
     written = together.Writes()
     written.insert(registration)  # a second registration of the address fails here
     locking.count_change(event, added=[registration.place], written=written)
-    answered = [
-        Answer(
-            registration=registration, question=question, question_label=question.label, value=value
-        )
-        for question, value in answers.items()
-        if value
-    ]
+    answered = answer_rows(registration, answers)
     if answered:
         written.insert(*answered)
     # For a hold, the email asks to confirm the address; the confirmation comes after that.

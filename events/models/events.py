@@ -25,6 +25,9 @@ class Event(EventPlaces, EventWords):
         PUBLISHED = "published", _("Published")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # What the public sees: published events, and those cancelled after publication.
+    LISTED_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
+
     class Kind(models.TextChoices):
         ORGANISED = "organised", _("Organised by us")
         LISTING = "listing", _("Listing: we take part")

@@ -15,7 +15,7 @@ class EventQuerySet(models.QuerySet):
 
     def listed(self):
         """What the public sees: published events and those cancelled after publication."""
-        return self.filter(status__in=[self.model.Status.PUBLISHED, self.model.Status.CANCELLED])
+        return self.filter(status__in=self.model.LISTED_STATUSES)
 
     def upcoming(self, now: datetime | None = None):
         """Events not over yet; those the website features first."""

@@ -58,7 +58,7 @@ def event_for_registering(request, slug: str) -> tuple[Event, list[Question]]:
     if request.user.is_authenticated and request.user.is_staff:
         event = get_visible_event(request, slug)
         return event, list(event.questions.current())
-    listed = [Event.Status.PUBLISHED, Event.Status.CANCELLED]
+    listed = ", ".join(["%s"] * len(Event.LISTED_STATUSES))
     found, asked = together.read_together(
         [
             (
@@ -66,15 +66,15 @@ def event_for_registering(request, slug: str) -> tuple[Event, list[Question]]:
                 f"{rows.columns(RegistrationSettings, 's')} FROM {Event._meta.db_table} e "
                 f"JOIN {Organiser._meta.db_table} o ON o.id = e.organiser_id "
                 f"LEFT JOIN {RegistrationSettings._meta.db_table} s ON s.event_id = e.id "
-                "WHERE e.slug = %s AND e.status IN (%s, %s)",
-                [slug, *listed],
+                f"WHERE e.slug = %s AND e.status IN ({listed})",
+                [slug, *Event.LISTED_STATUSES],
             ),
             (
                 f"SELECT {rows.columns(Question, 'q')} FROM {Question._meta.db_table} q "  # noqa: S608
                 f"JOIN {Event._meta.db_table} e ON e.id = q.event_id "
-                "WHERE e.slug = %s AND e.status IN (%s, %s) AND q.archived_at IS NULL "
+                f"WHERE e.slug = %s AND e.status IN ({listed}) AND q.archived_at IS NULL "
                 "ORDER BY q.position, q.id",  # Question's ordering
-                [slug, *listed],
+                [slug, *Event.LISTED_STATUSES],
             ),
         ]
     )

@@ -165,7 +165,8 @@ def _claim_place(
     email.pk = email_id
     written.insert(email)
     tasks.enqueue_delivery(email, written=written)
-    written.send()
+    # The commit goes with the writes: the lock is released as soon as they are done.
+    written.send(ending=True)
     return None
 
 

@@ -4,7 +4,8 @@ is held reach PostgreSQL in one round trip.
 Each round trip under the lock is a moment when everyone waiting for the event waits for this
 process to get a core back, read the answer and send the next statement. With the reads in one
 round trip (``read_together``) and the writes in another (``Writes``), a registration holds the
-lock for two answers and the commit, whatever number of rows it writes.
+lock for two answers, whatever number of rows it writes: where its transaction is its own, the
+commit goes in the message of the writes (``send(ending=True)``).
 
 PostgreSQL runs statements sent in one message one after the other, each with its own snapshot,
 so a statement sent after a lock sees what the lock's holder committed. SQLite's driver takes
@@ -98,12 +99,26 @@ class Writes:
             return
         self.statements.append((sql, params))
 
-    def send(self) -> None:
-        """Run the statements kept to be sent together, in one round trip."""
+    def send(self, *, ending: bool = False) -> None:
+        """Run the statements kept to be sent together, in one round trip.
+
+        ``ending``: they are the last of the transaction. Where the transaction is this
+        ``atomic`` block's own (not one inside another), the commit goes in the same message,
+        so that the locks it holds are released without waiting for this process to answer
+        once more; the block's own commit then has nothing left to do. Nothing may be written
+        after them in the block.
+        """
         statements, self.statements = self.statements, []
+        if ending and statements and _transaction_is_its_own():
+            statements.append(("COMMIT", ()))
         if statements:
             with connection.cursor() as cursor:
                 cursor.execute(_joined(statements), _params(statements))
+
+
+def _transaction_is_its_own() -> bool:
+    """Whether the transaction was begun by the one ``atomic`` block that is open."""
+    return len(connection.atomic_blocks) == 1 and connection.commit_on_exit
 
 
 def _joined(statements: Sequence[Statement]) -> str:

@@ -1,6 +1,8 @@
 """A registration's rows written together: what is written is what the ORM would write, the
-lock is held for two round trips and the commit, and a failed insert leaves nothing behind."""
+lock is held for two round trips (the commit goes with the writes), and a failed insert leaves
+nothing behind."""
 
+import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +21,7 @@ on_postgresql = pytest.mark.skipif(
 
 
 @on_postgresql
-def test_the_lock_is_held_for_two_round_trips_and_the_commit(event):
+def test_the_lock_is_held_for_two_round_trips(event):
     QuestionFactory(event=event, label="Your sector")
     question = event.questions.get()
     with CaptureQueriesContext(connection) as queries:
@@ -29,11 +31,12 @@ def test_the_lock_is_held_for_two_round_trips_and_the_commit(event):
 
     sql = [query["sql"] for query in queries.captured_queries]
     locked = next(index for index, text in enumerate(sql) if "FOR UPDATE" in text)
-    # The lock and the counts, then every row the registration writes, then the commit.
+    # The lock and the counts, then every row the registration writes with the commit. (The
+    # "COMMIT" Django notes after them sends nothing: the transaction has ended.)
     assert "registrations_placecounts" in sql[locked]
-    assert len(sql[locked + 1 :]) == 2
-    written, commit = sql[locked + 1 :]
-    assert commit == "COMMIT"
+    assert sql[locked + 1 :] == [sql[locked + 1], "COMMIT"]
+    written = sql[locked + 1]
+    assert written.endswith("; COMMIT")
     for table in ("registrations_registration", "registrations_placecounts",
                   "registrations_answer", "registrations_outboundemail",
                   "django_tasks_database_dbtaskresult"):  # fmt: skip
@@ -48,6 +51,44 @@ def test_the_lock_is_held_for_two_round_trips_and_the_commit(event):
     email = OutboundEmail.objects.get(registration=stored)
     assert email.key == f"confirmation:{stored.pk}"
     assert tasks.runs_of(tasks.deliver_email, [email.pk]).count() == 1
+
+
+@on_postgresql
+def test_the_event_is_free_for_others_as_soon_as_the_writes_return(event, monkeypatch):
+    others = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    free_after_the_writes = []
+    send = together.Writes.send
+
+    def send_then_try_the_lock(written, **kwargs):
+        send(written, **kwargs)
+        try:
+            others.execute("SELECT 1 FROM events_event WHERE id = %s FOR UPDATE NOWAIT", [event.pk])
+        except psycopg.errors.LockNotAvailable:
+            free_after_the_writes.append(False)
+        else:
+            free_after_the_writes.append(True)
+        free_after_the_writes.append(connection.connection.info.transaction_status.name)
+
+    monkeypatch.setattr(together.Writes, "send", send_then_try_the_lock)
+    try:
+        services.register(event=event, name="Ada", email="ada@example.org")
+    finally:
+        others.close()
+
+    assert free_after_the_writes == [True, "IDLE"]
+    assert Registration.objects.filter(event=event, email="ada@example.org").exists()
+
+
+def test_a_registration_inside_another_transaction_is_committed_with_it(event):
+    """Where the caller's transaction goes on after the registration, the writes do not end it:
+    rolled back, the registration and its email are gone."""
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.register(event=event, name="Ada", email="ada@example.org")
+        raise RuntimeError("the caller fails after registering")
+
+    assert not Registration.objects.filter(event=event).exists()
+    assert not OutboundEmail.objects.filter(event=event).exists()
+    assert PlaceCounts.objects.filter(event=event, confirmed__gt=0).count() == 0
 
 
 def test_the_rows_written_are_those_the_orm_writes(event):

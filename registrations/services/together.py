@@ -13,6 +13,7 @@ one statement at a time, and its writes cost no round trip: there they are run a
 """
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Model
@@ -84,10 +85,15 @@ class Writes:
                 model.objects.bulk_create(rows)
                 return
             fields = [field for field in fields if field is not meta.auto_field]
-        query = InsertQuery(model)
-        query.insert_values(fields, rows)
-        for statement in query.get_compiler(connection=connection).as_sql():
-            self.execute(*statement)
+        sql = _insert_sql(model, tuple(fields), len(rows))
+        values = [(field, field.pre_save(row, add=True)) for row in rows for field in fields]
+        if sql is not None and not any(hasattr(value, "resolve_expression") for _, value in values):
+            self.execute(sql, [field.get_db_prep_save(v, connection) for field, v in values])
+        else:  # as the ORM writes them
+            query = InsertQuery(model)
+            query.insert_values(fields, rows)
+            for statement in query.get_compiler(connection=connection).as_sql():
+                self.execute(*statement)
         for row in rows:
             row._state.adding = False
             row._state.db = connection.alias
@@ -114,6 +120,20 @@ class Writes:
         if statements:
             with connection.cursor() as cursor:
                 cursor.execute(_joined(statements), _params(statements))
+
+
+@lru_cache(maxsize=256)
+def _insert_sql(model: type[Model], fields: tuple, rows: int) -> str | None:
+    """The statement inserting ``rows`` rows of ``fields``, each value a parameter, as the
+    ORM writes it; None for a field whose value needs its own placeholder (``get_placeholder``),
+    which the ORM's compiler writes instead."""
+    if any(hasattr(field, "get_placeholder") for field in fields):
+        return None
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    table = quote(model._meta.db_table)
+    return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608 - our own names
 
 
 def _transaction_is_its_own() -> bool:

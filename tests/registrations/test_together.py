@@ -5,6 +5,8 @@ nothing behind."""
 import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Now
+from django.db.models.sql import InsertQuery
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
@@ -162,3 +164,34 @@ def test_rows_with_and_without_ids_are_not_inserted_together():
             Registration(event=event, name="A", email="a@example.org", pk=10**9),
             Registration(event=event, name="B", email="b@example.org"),
         )
+
+
+def test_an_insert_is_the_statement_the_orm_compiles():
+    event = EventFactory()
+    rows = [
+        Registration(event=event, name="Ada", email="ada@example.org", pk=10**9),
+        OutboundEmail(event=event, kind="confirmation", key="k", recipient="ada@example.org"),
+        tasks.delivery_row(OutboundEmail(pk=1)),
+    ]
+    for row in rows:
+        meta = type(row)._meta
+        fields = [f for f in meta.local_concrete_fields if row.pk or f is not meta.auto_field]
+        query = InsertQuery(type(row))
+        query.insert_values(fields, [row])
+        [(compiled, _params)] = query.get_compiler(connection=connection).as_sql()
+        assert together._insert_sql(type(row), tuple(fields), 1) == compiled
+
+
+def test_a_value_computed_by_the_database_is_inserted_as_the_orm_inserts_it():
+    event = EventFactory()
+    written = together.Writes()
+    registration = Registration(
+        event=event, name="Ada", email="ada@example.org", privacy_consent_at=Now()
+    )
+    with transaction.atomic():
+        if written.together:
+            registration.pk = locking.locked_event(event, new_ids=(Registration,)).new_ids[0]
+        written.insert(registration)
+        written.send()
+
+    assert Registration.objects.get(event=event).privacy_consent_at is not None

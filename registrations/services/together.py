@@ -12,12 +12,14 @@ so a statement sent after a lock sees what the lock's holder committed. SQLite's
 one statement at a time, and its writes cost no round trip: there they are run as they come.
 """
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Model
 from django.db.models.sql import InsertQuery
+from psycopg.adapt import Transformer
 
 Statement = tuple[str, Sequence]
 
@@ -37,7 +39,7 @@ def read_together(statements: Sequence[Statement]) -> list[list[tuple]]:
                 answers.append(cursor.fetchall())
         return answers
     with connection.cursor() as cursor:
-        cursor.execute(_joined(statements), _params(statements))
+        cursor.execute(_message(statements))
         answers = [cursor.fetchall()]
         while cursor.nextset():
             answers.append(cursor.fetchall())
@@ -119,7 +121,7 @@ class Writes:
             statements.append(("COMMIT", ()))
         if statements:
             with connection.cursor() as cursor:
-                cursor.execute(_joined(statements), _params(statements))
+                cursor.execute(_message(statements))
 
 
 @lru_cache(maxsize=256)
@@ -141,9 +143,41 @@ def _transaction_is_its_own() -> bool:
     return len(connection.atomic_blocks) == 1 and connection.commit_on_exit
 
 
-def _joined(statements: Sequence[Statement]) -> str:
-    return "; ".join(sql for sql, _params in statements)
+def _message(statements: Sequence[Statement]) -> bytes:
+    """``statements`` as one message, their parameters written in as literals, as psycopg's
+    client-side cursors write them. Its cursors work out the text around the placeholders of
+    each query anew when the query is as long as these (thousands of characters); here that is
+    done once for each set of statements."""
+    connection.ensure_connection()
+    adapt = Transformer(connection.connection)
+    sql = "; ".join(sql for sql, _params in statements)
+    parts = _text_around_placeholders(sql, adapt.encoding)
+    params = [value for _sql, params in statements for value in params]
+    if len(params) != len(parts) - 1:
+        raise ValueError(f"{len(parts) - 1} placeholders for {len(params)} parameters")
+    literal = adapt.as_literal
+    message = [parts[0]]
+    for value, text in zip(params, parts[1:], strict=True):
+        message.append(b"NULL" if value is None else literal(value))
+        message.append(text)
+    return b"".join(message)
 
 
-def _params(statements: Sequence[Statement]) -> list:
-    return [value for _sql, params in statements for value in params]
+_PLACEHOLDER_OR_PERCENT = re.compile(r"%([s%])")
+
+
+@lru_cache(maxsize=128)
+def _text_around_placeholders(sql: str, encoding: str) -> tuple[bytes, ...]:
+    """The text of ``sql`` before, between and after its placeholders (``%s``), each ``%%``
+    read as ``%``."""
+    parts, part, start = [], [], 0
+    for found in _PLACEHOLDER_OR_PERCENT.finditer(sql):
+        part.append(sql[start : found.start()])
+        if found.group(1) == "%":
+            part.append("%")
+        else:
+            parts.append("".join(part))
+            part = []
+        start = found.end()
+    parts.append("".join(part) + sql[start:])
+    return tuple(text.encode(encoding) for text in parts)

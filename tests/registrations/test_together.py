@@ -195,3 +195,45 @@ def test_a_value_computed_by_the_database_is_inserted_as_the_orm_inserts_it():
         written.send()
 
     assert Registration.objects.get(event=event).privacy_consent_at is not None
+
+
+@on_postgresql
+def test_a_message_is_written_as_psycopgs_client_side_cursors_write_it():
+    import datetime
+    import decimal
+    import uuid
+
+    from psycopg.types.json import Jsonb
+
+    statements = [
+        ("SELECT %s, %s, %s", ["it's", "back\\slash", None]),
+        ("SELECT 'a%%s' || %s, %s LIKE '100%%'", ["%s%%", "100 places"]),
+        (
+            "SELECT %s, %s, %s, %s, %s, %s",
+            [
+                datetime.datetime(2026, 11, 29, 10, 30, tzinfo=datetime.UTC),
+                decimal.Decimal("12.50"),
+                uuid.UUID("12345678-1234-5678-1234-567812345678"),
+                Jsonb({"args": [1], "name": "Año ☕"}),
+                True,
+                2**40,
+            ],
+        ),
+    ]
+    connection.ensure_connection()
+    with psycopg.ClientCursor(connection.connection) as client_side:
+        expected = client_side.mogrify(
+            "; ".join(sql for sql, _ in statements),
+            [value for _, params in statements for value in params],
+        )
+    assert together._message(statements).decode() == expected
+    with connection.cursor() as cursor:
+        cursor.execute(together._message(statements[1:2]))
+        assert cursor.fetchall() == [("a%s%s%%", True)]
+
+
+def test_a_message_with_a_parameter_missing_is_refused():
+    if not together.sent_together():
+        pytest.skip("statements are sent together on PostgreSQL only")
+    with pytest.raises(ValueError, match="2 placeholders for 1 parameters"):
+        together._message([("SELECT %s, %s", [1])])

@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -136,7 +137,71 @@ def wrk(url: str, *, seconds: int, connections: int, script: str | None = None) 
     }
 
 
-def pgbench(database: str, script_text: str, *, seconds: int, clients: int) -> float:
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def processor_seconds(pids) -> float:
+    """The processor time (user and system) the processes ``pids`` have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def processes(*, parent: int | None = None, name: str | None = None) -> list[int]:
+    """The processes whose parent is ``parent``, or whose command is ``name``."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                command, fields = stat.read().rsplit(")", 1)
+        except OSError:
+            continue
+        if (parent is not None and int(fields.split()[1]) == parent) or (
+            name is not None and command.endswith(f"({name}")
+        ):
+            found.append(int(pid))
+    return found
+
+
+def machine_busy_seconds() -> float:
+    """Processor time the whole machine has spent busy (not idle, not waiting for disks)."""
+    with open("/proc/stat") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / TICKS
+
+
+def children_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measured_processor(measure, *, app: "App | None" = None):
+    """Run ``measure()``, returning its result and the processor time it took: of the app's
+    processes (``app``), of PostgreSQL's, of the load's own program (wrk or pgbench), and the
+    machine's busy cores."""
+    app_pids = [app.server.pid, *processes(parent=app.server.pid)] if app else []
+    postgres = processes(name="postgres")
+    before = (processor_seconds(app_pids), processor_seconds(postgres), children_seconds(),
+              machine_busy_seconds(), time.monotonic())  # fmt: skip
+    result = measure()
+    after = (processor_seconds(app_pids), processor_seconds(postgres), children_seconds(),
+             machine_busy_seconds(), time.monotonic())  # fmt: skip
+    spent = [later - earlier for later, earlier in zip(after, before, strict=True)]
+    return result, {
+        "app": spent[0],
+        "postgres": spent[1],
+        "load": spent[2],
+        "busy_cores": spent[3] / spent[4],
+    }
+
+
+def pgbench(database: str, script_text: str, *, seconds: int, clients: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(script_text)
     try:
@@ -146,7 +211,10 @@ def pgbench(database: str, script_text: str, *, seconds: int, clients: int) -> f
         )  # fmt: skip
     finally:
         os.unlink(script.name)
-    return float(re.search(r"tps = ([\d.]+)", output).group(1))
+    return {
+        "tps": float(re.search(r"tps = ([\d.]+)", output).group(1)),
+        "transactions": int(re.search(r"transactions actually processed: (\d+)", output).group(1)),
+    }
 
 
 def psql(database: str, sql: str) -> str:
@@ -294,26 +362,54 @@ def measure_round(args, apps: dict[str, App], number: int) -> dict:
     """One of each measurement, back to back, so that each ratio compares like with like."""
     register = {}
     for name, app in apps.items():
-        register[name] = wrk(
-            f"{app.url}/events/sustained-{number}/register/",
-            seconds=args.duration,
-            connections=args.connections,
-            script=str(ROOT / "bench" / "register.lua"),
+        register[name], processor = measured_processor(
+            lambda app=app: wrk(
+                f"{app.url}/events/sustained-{number}/register/",
+                seconds=args.duration,
+                connections=args.connections,
+                script=str(ROOT / "bench" / "register.lua"),
+            ),
+            app=app,
         )
         register[name]["saved"] = registration_rows(app.database, app.ids[f"sustained-{number}"])
+        register[name]["processor"] = per_unit(processor, register[name]["requests"])
     today = apps["today"]
     page = {"seconds": args.page_duration, "connections": args.connections}
-    return {
-        "register": register,
-        "pgbench_tps": pgbench(
+    reference, processor = measured_processor(
+        lambda: pgbench(
             today.database,
             pgbench_script(REFERENCE_ORDER, today.ids[f"reference-{number}"]),
             seconds=args.duration,
             clients=args.connections,
-        ),
+        )
+    )
+    return {
+        "register": register,
+        "pgbench_tps": reference["tps"],
+        "pgbench_processor": per_unit(processor, reference["transactions"]),
         "bare": wrk(f"{today.url}/bench/bare/", **page),
         "page": {name: wrk(f"{app.url}/events/page/", **page) for name, app in apps.items()},
     }
+
+
+def per_unit(processor: dict, units: int) -> dict:
+    """Processor milliseconds per request or transaction, and the machine's busy cores."""
+    return {
+        **{
+            part: 1000 * seconds / units
+            for part, seconds in processor.items()
+            if part != "busy_cores"
+        },
+        "busy_cores": processor["busy_cores"],
+    }
+
+
+def describe_processor(processor: dict, load: str) -> str:
+    return (
+        f"app {processor['app']:.1f} ms, PostgreSQL {processor['postgres']:.1f} ms, "
+        f"{load} {processor['load']:.1f} ms; machine busy {processor['busy_cores']:.2f} "
+        f"of {os.cpu_count()} cores"
+    )
 
 
 def registration_rows(database: str, event_id: int) -> int:
@@ -336,9 +432,13 @@ def report(args, rounds: list[dict]) -> None:
                   f"connections, p50 {register['p50_ms']:.1f} ms, p99 {register['p99_ms']:.1f} ms, "
                   f"non-302 {register['errors']}, {register['requests']} requests, "
                   f"{register['saved']} saved {register['socket_errors']}")  # fmt: skip
+            print(f"    processor per registration ({name}): "
+                  f"{describe_processor(register['processor'], 'wrk')}")  # fmt: skip
         print(
             f"  pgbench, lock + read counts + insert + keep counts: {result['pgbench_tps']:.0f}/s"
         )
+        print(f"    processor per transaction: "
+              f"{describe_processor(result['pgbench_processor'], 'pgbench')}")  # fmt: skip
         print(f"  bare Django view: {bare['rps']:.0f}/s")
         for name, page in result["page"].items():
             print(f"  event page ({name}): {page['rps']:.0f}/s, "
@@ -358,6 +458,17 @@ def report(args, rounds: list[dict]) -> None:
         )
         print(f"  registrations/s ({name}): {rps:.0f}, p50 {p50:.1f} ms, p99 {p99:.1f} ms; "
               f"ratio to the pgbench ceiling: {ceiling:.2f}")  # fmt: skip
+        app_ms = statistics.median(run["processor"]["app"] for run in runs)
+        postgres_ms = statistics.median(run["processor"]["postgres"] for run in runs)
+        print(f"    processor per registration ({name}): app {app_ms:.1f} ms, "
+              f"PostgreSQL {postgres_ms:.1f} ms")  # fmt: skip
+    reference_ms = median(
+        lambda r: r["pgbench_processor"]["postgres"] + r["pgbench_processor"]["load"]
+    )
+    half = median(lambda r: r["pgbench_tps"]) / 2
+    print(f"  processor per pgbench transaction, PostgreSQL and pgbench: {reference_ms:.1f} ms; "
+          f"half the ceiling ({half:.0f}/s) on {os.cpu_count()} cores leaves at most "
+          f"{1000 * os.cpu_count() / half:.1f} ms per registration, all processes together")  # fmt: skip
     for revision in args.compare:
         ratio = median(lambda r: r["register"]["today"]["rps"] / r["register"][revision]["rps"])  # noqa: B023
         print(f"  ratio registrations/s today / at {revision}: {ratio:.2f}")

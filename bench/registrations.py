@@ -182,23 +182,24 @@ def children_seconds() -> float:
 
 
 def measured_processor(measure, *, app: "App | None" = None):
-    """Run ``measure()``, returning its result and the processor time it took: of the app's
-    processes (``app``), of PostgreSQL's, of the load's own program (wrk or pgbench), and the
-    machine's busy cores."""
+    """Run ``measure()``, returning its result and the processor time it took: the whole
+    machine's busy time and busy cores, the load's own program's (wrk or pgbench) and, with
+    ``app``, the app's processes' and PostgreSQL's (its server processes that were running
+    before: pgbench's own connections start and end with it)."""
     app_pids = [app.server.pid, *processes(parent=app.server.pid)] if app else []
     postgres = processes(name="postgres")
-    before = (processor_seconds(app_pids), processor_seconds(postgres), children_seconds(),
-              machine_busy_seconds(), time.monotonic())  # fmt: skip
+    before = (machine_busy_seconds(), time.monotonic(), children_seconds(),
+              processor_seconds(app_pids), processor_seconds(postgres))  # fmt: skip
     result = measure()
-    after = (processor_seconds(app_pids), processor_seconds(postgres), children_seconds(),
-             machine_busy_seconds(), time.monotonic())  # fmt: skip
-    spent = [later - earlier for later, earlier in zip(after, before, strict=True)]
-    return result, {
-        "app": spent[0],
-        "postgres": spent[1],
-        "load": spent[2],
-        "busy_cores": spent[3] / spent[4],
-    }
+    after = (machine_busy_seconds(), time.monotonic(), children_seconds(),
+             processor_seconds(app_pids), processor_seconds(postgres))  # fmt: skip
+    busy, elapsed, load, app_seconds, postgres_seconds = (
+        later - earlier for later, earlier in zip(after, before, strict=True)
+    )
+    spent = {"machine": busy, "load": load, "busy_cores": busy / elapsed}
+    if app:
+        spent.update(app=app_seconds, postgres=postgres_seconds)
+    return result, spent
 
 
 def pgbench(database: str, script_text: str, *, seconds: int, clients: int) -> dict:
@@ -395,20 +396,18 @@ def measure_round(args, apps: dict[str, App], number: int) -> dict:
 def per_unit(processor: dict, units: int) -> dict:
     """Processor milliseconds per request or transaction, and the machine's busy cores."""
     return {
-        **{
-            part: 1000 * seconds / units
-            for part, seconds in processor.items()
-            if part != "busy_cores"
-        },
-        "busy_cores": processor["busy_cores"],
+        part: value if part == "busy_cores" else 1000 * value / units
+        for part, value in processor.items()
     }
 
 
 def describe_processor(processor: dict, load: str) -> str:
+    parts = [f"{load} {processor['load']:.1f}"]
+    if "app" in processor:
+        parts[:0] = [f"app {processor['app']:.1f}", f"PostgreSQL {processor['postgres']:.1f}"]
     return (
-        f"app {processor['app']:.1f} ms, PostgreSQL {processor['postgres']:.1f} ms, "
-        f"{load} {processor['load']:.1f} ms; machine busy {processor['busy_cores']:.2f} "
-        f"of {os.cpu_count()} cores"
+        f"{processor['machine']:.1f} ms ({', '.join(parts)}); machine busy "
+        f"{processor['busy_cores']:.2f} of {os.cpu_count()} cores"
     )
 
 
@@ -458,17 +457,16 @@ def report(args, rounds: list[dict]) -> None:
         )
         print(f"  registrations/s ({name}): {rps:.0f}, p50 {p50:.1f} ms, p99 {p99:.1f} ms; "
               f"ratio to the pgbench ceiling: {ceiling:.2f}")  # fmt: skip
-        app_ms = statistics.median(run["processor"]["app"] for run in runs)
-        postgres_ms = statistics.median(run["processor"]["postgres"] for run in runs)
-        print(f"    processor per registration ({name}): app {app_ms:.1f} ms, "
-              f"PostgreSQL {postgres_ms:.1f} ms")  # fmt: skip
-    reference_ms = median(
-        lambda r: r["pgbench_processor"]["postgres"] + r["pgbench_processor"]["load"]
-    )
+        processor = {
+            part: statistics.median(run["processor"][part] for run in runs)
+            for part in runs[0]["processor"]
+        }
+        print(f"    processor per registration ({name}): {describe_processor(processor, 'wrk')}")
+    reference_ms = median(lambda r: r["pgbench_processor"]["machine"])
     half = median(lambda r: r["pgbench_tps"]) / 2
-    print(f"  processor per pgbench transaction, PostgreSQL and pgbench: {reference_ms:.1f} ms; "
-          f"half the ceiling ({half:.0f}/s) on {os.cpu_count()} cores leaves at most "
-          f"{1000 * os.cpu_count() / half:.1f} ms per registration, all processes together")  # fmt: skip
+    print(f"  processor per pgbench transaction: {reference_ms:.1f} ms; half the ceiling "
+          f"({half:.0f}/s) on {os.cpu_count()} cores leaves at most "
+          f"{1000 * os.cpu_count() / half:.1f} ms per registration")  # fmt: skip
     for revision in args.compare:
         ratio = median(lambda r: r["register"]["today"]["rps"] / r["register"][revision]["rps"])  # noqa: B023
         print(f"  ratio registrations/s today / at {revision}: {ratio:.2f}")

@@ -149,10 +149,12 @@ def wait_for(server: subprocess.Popen, log: Path) -> str:
         time.sleep(0.2)
 
 
-@pytest.fixture(params=["", REDIS_URL], ids=["default-cache", "redis"])
-def two_servers(request, tmp_path):
-    """Two web processes of one installation (one SQLite file), each with its own memory."""
+@pytest.fixture(scope="module", params=["", REDIS_URL], ids=["default-cache", "redis"])
+def two_servers(request, tmp_path_factory):
+    """Two web processes of one installation (one SQLite file), each with its own memory;
+    started once for the tests of each cache, which count different limits."""
     cache_url = request.param
+    tmp_path = tmp_path_factory.mktemp("two-servers")
     if cache_url.startswith("redis://"):
         redis.Redis.from_url(cache_url).flushdb()
     database = tmp_path / "shared.sqlite3"

@@ -77,15 +77,16 @@ def enqueue_delivery(
     inserted with the change's other rows. The immediate backend would send before the change
     is committed, so it waits for the commit.
     """
+    stores_tasks = _stores_tasks()
     for email in stored:
-        if _stores_tasks() and written is not None and run_after is None:
+        if not stores_tasks:
+            transaction.on_commit(lambda pk=email.pk: deliver_email.enqueue(pk))
+        elif written is not None and run_after is None:
             written.insert(delivery_row(email))
-        elif _stores_tasks():
+        else:
             (deliver_email.using(run_after=run_after) if run_after else deliver_email).enqueue(
                 email.pk
             )
-        else:
-            transaction.on_commit(lambda pk=email.pk: deliver_email.enqueue(pk))
 
 
 def delivery_row(email: OutboundEmail) -> DBTaskResult:

@@ -1,6 +1,7 @@
 """An event's places: how many there are in each way of attending, and whether people can
 register now, given how many are taken."""
 
+import sys
 from datetime import datetime
 
 from django.utils import timezone
@@ -54,6 +55,26 @@ class EventPlaces:
                 return state.WAITLIST
             return state.FULL
         return state.OPEN
+
+    def counts_keeping_state(self, state: str, *, attendance: str = "") -> dict[str, range]:
+        """The confirmed and waiting counts of the places of ``attendance`` for which
+        ``registration_state`` stays ``state`` (open or waiting list), everything else about the
+        event and the time being the same: a place decided from counts read before the event's
+        lock stands while the counts under the lock are still within these."""
+        capacity = self.capacity_for(attendance)
+        unlimited = range(0, sys.maxsize)
+        if state == self.RegistrationState.OPEN:
+            return {
+                "confirmed": unlimited if capacity is None else range(0, capacity),
+                "waitlisted": unlimited,
+            }
+        if state == self.RegistrationState.WAITLIST and capacity is not None:
+            limit = self.waitlist_limit
+            return {
+                "confirmed": range(capacity, sys.maxsize),
+                "waitlisted": unlimited if limit is None else range(0, limit),
+            }
+        raise ValueError(f"No counts decide a place when registering is {state!r}")
 
     def places_left(self, *, confirmed: int, attendance: str = "") -> int | None:
         capacity = self.capacity_for(attendance)

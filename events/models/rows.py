@@ -23,13 +23,16 @@ def _columns(model: type[Model], alias: str, vendor: str) -> str:
     return ", ".join(f"{quote(alias)}.{quote(field.column)}" for field in _fields(model))
 
 
-def split(row: Sequence, *models: type[Model]) -> list[Sequence]:
-    """The values of each of ``models`` in ``row``, which selected their ``columns`` in order."""
+def split(row: Sequence, *models: type[Model], rest: bool = False) -> list[Sequence]:
+    """The values of each of ``models`` in ``row``, which selected their ``columns`` in order;
+    with ``rest``, then the values of the columns selected after them."""
     parts, start = [], 0
     for model in models:
         end = start + len(_fields(model))
         parts.append(row[start:end])
         start = end
+    if rest:
+        parts.append(row[start:])
     return parts
 
 

@@ -62,3 +62,13 @@ def mode_counts(event: Event, counts: dict[str, int], attendance: str = "") -> d
     if event.has_online_places(attendance):
         return online
     return {name: counts[name] - online[name] for name in online}
+
+
+def mode_count_columns(event: Event, attendance: str = "") -> dict[str, str]:
+    """``mode_counts`` in SQL: the expression of each count over the columns of a row of
+    ``PlaceCounts``."""
+    if not event.is_hybrid:
+        return {"confirmed": "confirmed", "waitlisted": "waitlisted"}
+    if event.has_online_places(attendance):
+        return {"confirmed": "confirmed_online", "waitlisted": "waitlisted_online"}
+    return {name: f"{name} - {name}_online" for name in ("confirmed", "waitlisted")}

@@ -3,6 +3,7 @@
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
@@ -10,7 +11,7 @@ from django.db import connection
 from events.models import Event, rows
 
 from ..models import PlaceCounts, Registration
-from ..models.counts import KEPT, ONLINE, mode_counts
+from ..models.counts import KEPT, ONLINE, mode_count_columns, mode_counts
 from . import together
 
 
@@ -43,6 +44,72 @@ def locked_event(
     locked.place_counts = _counts_from_row(locked, counts_rows, holds_expired_by)
     locked.new_ids = list(ids_rows[0][0]) if ids_rows else [None] * len(new_ids)
     return locked
+
+
+@dataclass
+class Seen:
+    """An event as it was read before its lock, for deciding a place in the lock's own message
+    (``places.register``): its row as stored (not translated), that row's version, its kept
+    counts (None where it has no row of counts yet) and ids for a registration and its email."""
+
+    event: Event
+    version: str
+    counts: dict[str, int] | None
+    new_ids: list[int]
+
+
+# The table of counts, joined to the event's row by ``seen_select``.
+_SEEN_COUNTS = "seen_counts"
+
+
+def seen_select(event_alias: str) -> tuple[str, str]:
+    """The columns, after the event's own, and the join that read with an event's row (aliased
+    ``event_alias``) what ``seen`` needs; none where statements are not sent together, as
+    nothing is then decided before the lock."""
+    if not together.sent_together():
+        return "", ""
+    counts = _SEEN_COUNTS
+    columns = [f"{event_alias}.xmin::text", *(f"{counts}.{name}" for name in KEPT)]
+    join = (
+        f"LEFT JOIN {PlaceCounts._meta.db_table} {counts} ON {counts}.event_id = {event_alias}.id"
+    )
+    return ", " + ", ".join(columns), join
+
+
+def seen(event: Event, values: Sequence, new_ids: Sequence[int] | None) -> Seen | None:
+    """What was read of ``event`` by the columns of ``seen_select`` (``values``), with the
+    ids taken for a registration and its email; None where nothing was read or no ids taken."""
+    if not values or not new_ids:
+        return None
+    version, *counts = values
+    kept = None if counts[0] is None else dict(zip(KEPT, counts, strict=True))
+    return Seen(event=event, version=version, counts=kept, new_ids=list(new_ids))
+
+
+def decided_before_lock(seen: Seen, state: str, *, attendance: str, now: datetime) -> tuple:
+    """The lock of the event ``seen``, and the condition under which a place decided from it
+    (``state``, open or waiting list) stands once the lock is taken: the event's row is still
+    the version seen, its counts are still within those that decide the same
+    (``Event.counts_keeping_state``), and no place is held past ``now`` (releasing one is
+    decided under the lock). The condition is checked after the lock is taken, each statement
+    seeing what the lock's previous holder committed."""
+    event = seen.event
+    table = Event._meta.db_table
+    columns = mode_count_columns(event, attendance)
+    within, params = [], []
+    for name, allowed in event.counts_keeping_state(state, attendance=attendance).items():
+        within.append(f"{columns[name]} >= %s AND {columns[name]} < %s")
+        params += [allowed.start, allowed.stop]
+    held = connection.ops.adapt_datetimefield_value(now)
+    condition = (
+        f"EXISTS (SELECT 1 FROM {table} WHERE id = %s AND xmin = %s::xid) "  # noqa: S608
+        f"AND EXISTS (SELECT 1 FROM {PlaceCounts._meta.db_table} "
+        f"WHERE event_id = %s AND {' AND '.join(within)}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {Registration._meta.db_table} "
+        "WHERE event_id = %s AND hold_expires_at <= %s)",
+        [event.pk, seen.version, event.pk, *params, event.pk, held],
+    )
+    return _lock_statement(event.pk), condition
 
 
 def kept_counts(event: Event, *, holds_expired_by: datetime | None = None) -> PlaceCounts:
@@ -136,24 +203,26 @@ def count_change(
     change = Counter(added)
     change.subtract(removed)
     counts = kept_counts(event)
-    changed = set()
+    changed = Counter()
     for (status, attendance), number in change.items():
         if number and status in COUNTED:
             names = [status, f"{status}_online"] if attendance == ONLINE else [status]
             for name in names:
                 setattr(counts, name, getattr(counts, name) + number)
-                changed.add(name)
+                changed[name] += number
     written = written or together.Writes(together=False)
+    names = sorted(name for name, number in changed.items() if number)
     if counts._state.adding:
         written.insert(counts)
-    elif changed:
-        # Written out, as it is read: this too runs while the lock is held.
-        names = sorted(changed)
+    elif names:
+        # Written out, as it is read: this too runs while the lock is held. Each count is
+        # changed by the difference, not set: the same under the lock, and right for a place
+        # decided from counts read before it (``places.register``).
         written.execute(
             f"UPDATE {PlaceCounts._meta.db_table} SET "  # noqa: S608 - our own names
-            + ", ".join(f"{name} = %s" for name in names)
+            + ", ".join(f"{name} = {name} + %s" for name in names)
             + " WHERE event_id = %s",
-            [*(getattr(counts, name) for name in names), counts.pk],
+            [*(changed[name] for name in names), counts.pk],
         )
 
 

@@ -1,6 +1,7 @@
 """Who holds a place: registering, holds awaiting a confirmed address, cancelling,
 and moving people up from the waiting list."""
 
+import copy
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,7 +15,8 @@ from events.models import Event
 
 from .. import emails, tasks
 from ..availability import refusal_message
-from ..models import OutboundEmail, Question, Registration
+from ..models import OutboundEmail, PlaceCounts, Question, Registration
+from ..models.counts import mode_counts
 from . import locking, together
 from .details import answer_rows
 from .errors import AlreadyRegistered, RegistrationRefused
@@ -76,7 +78,9 @@ def register(
         attendance=attendance_at(event, attendance),
     )
     try:
-        refusal = _claim_place(registration, now=now, answers=answers or {})
+        refusal = None
+        if not _placed_before_lock(registration, now=now, answers=answers or {}):
+            refusal = _claim_place(registration, now=now, answers=answers or {})
     except IntegrityError:
         existing = active_registration_for(event, registration.email)
         if existing is None:
@@ -168,6 +172,75 @@ def _claim_place(
     # The commit goes with the writes: the lock is released as soon as they are done.
     written.send(ending=True)
     return None
+
+
+def _placed_before_lock(
+    registration: Registration, *, now: datetime, answers: dict[Question, str]
+) -> bool:
+    """Where the event was read with its counts before its lock (``locking.seen``), decide the
+    place from them and send the lock with the writes in one message, each write made on
+    condition that the decision still stands under the lock (``locking.decided_before_lock``).
+    The lock is then held while PostgreSQL runs the message, not while this process waits for
+    a core to read the counts. Returns whether the registration was written: if not, nothing
+    of the attempt is left, and the place is decided under the lock (``_claim_place``).
+    """
+    # What was seen is used once: its ids are for one registration.
+    seen = registration.event.__dict__.pop("seen", None)
+    if seen is None or seen.counts is None:  # the first registration creates the counts' row
+        return False
+    attendance = registration.attendance
+    counts = mode_counts(seen.event, seen.counts, attendance)
+    state = seen.event.registration_state(**counts, now=now, attendance=attendance)
+    if state not in (State.OPEN, State.WAITLIST):
+        return False  # refused as it was read: whether it still is, the lock decides
+    try:
+        _write_with_lock(registration, seen, state=state, now=now, answers=answers)
+    except _NotDecided:
+        return False
+    return True
+
+
+class _NotDecided(Exception):
+    """The place decided before the event's lock did not stand under it: nothing was written."""
+
+
+@transaction.atomic
+def _write_with_lock(
+    registration: Registration,
+    seen: locking.Seen,
+    *,
+    state: str,
+    now: datetime,
+    answers: dict[Question, str],
+) -> None:
+    event = copy.copy(seen.event)
+    event.place_counts = PlaceCounts(event=event, **seen.counts)
+    event.place_counts._state.adding = False
+    registration.event = event
+    registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
+    registration.pk, email_id = seen.new_ids
+    attendance = registration.attendance
+    lock, still_decided = locking.decided_before_lock(seen, state, attendance=attendance, now=now)
+    written = together.Writes()
+    written.execute(*lock)
+    written.when(still_decided)
+    written.insert(registration)
+    table = Registration._meta.db_table
+    written.when((f"EXISTS (SELECT 1 FROM {table} WHERE id = %s)", [registration.pk]))  # noqa: S608
+    locking.count_change(event, added=[registration.place], written=written)
+    answered = answer_rows(registration, answers)
+    if answered:
+        written.insert(*answered)
+    email = emails.registration_email(registration)
+    email.pk = email_id
+    written.insert(email)
+    tasks.enqueue_delivery(email, written=written)
+    _locked, inserted, *_rest = written.send(ending=True)
+    if not inserted:
+        registration._state.adding = True
+        # Leaving the block by an exception forgets what this process kept for the commit
+        # (the email's delivery, with the immediate backend): the database has none of it.
+        raise _NotDecided
 
 
 # Emails telling someone their address is registered already, per registration and hour: the

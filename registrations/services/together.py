@@ -71,6 +71,16 @@ class Writes:
     def __init__(self, *, together: bool | None = None):
         self.together = sent_together() if together is None else together
         self.statements: list[Statement] = []
+        self.condition: Statement | None = None
+
+    def when(self, condition: Statement) -> None:
+        """Run each statement added from now on only where ``condition`` (an SQL condition and
+        its parameters) holds when it runs, where statements are sent together: an insert's
+        rows are selected where it holds, and it is added to the ``WHERE`` clause that ends a
+        statement given to ``execute``."""
+        if not self.together:
+            raise ValueError("statements run one by one are run at once, conditions or not")
+        self.condition = condition
 
     def insert(self, *rows: Model) -> None:
         """Insert ``rows``, all of one model."""
@@ -87,9 +97,18 @@ class Writes:
                 model.objects.bulk_create(rows)
                 return
             fields = [field for field in fields if field is not meta.auto_field]
-        sql = _insert_sql(model, tuple(fields), len(rows))
         values = [(field, field.pre_save(row, add=True)) for row in rows for field in fields]
-        if sql is not None and not any(hasattr(value, "resolve_expression") for _, value in values):
+        computed = any(hasattr(value, "resolve_expression") for _, value in values)
+        if self.condition is not None:
+            sql = _insert_sql(model, tuple(fields), 1, selected=True)
+            if computed or sql is None:
+                raise ValueError("a row inserted under a condition has each value given")
+            # One statement for each row: the values of a row selected by itself take the
+            # types of their columns, as those of a VALUES list would not.
+            prepared = [field.get_db_prep_save(v, connection) for field, v in values]
+            for start in range(0, len(prepared), len(fields)):
+                self.execute(sql, prepared[start : start + len(fields)])
+        elif (sql := _insert_sql(model, tuple(fields), len(rows))) is not None and not computed:
             self.execute(sql, [field.get_db_prep_save(v, connection) for field, v in values])
         else:  # as the ORM writes them
             query = InsertQuery(model)
@@ -105,10 +124,14 @@ class Writes:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
             return
+        if self.condition is not None:
+            condition, condition_params = self.condition
+            sql, params = f"{sql} AND ({condition})", [*params, *condition_params]
         self.statements.append((sql, params))
 
-    def send(self, *, ending: bool = False) -> None:
-        """Run the statements kept to be sent together, in one round trip.
+    def send(self, *, ending: bool = False) -> list[int]:
+        """Run the statements kept to be sent together, in one round trip; returns how many
+        rows each of them gave or changed, in order.
 
         ``ending``: they are the last of the transaction. Where the transaction is this
         ``atomic`` block's own (not one inside another), the commit goes in the same message,
@@ -117,24 +140,33 @@ class Writes:
         after them in the block.
         """
         statements, self.statements = self.statements, []
-        if ending and statements and _transaction_is_its_own():
+        if not statements:
+            return []
+        if ending and _transaction_is_its_own():
             statements.append(("COMMIT", ()))
-        if statements:
-            with connection.cursor() as cursor:
-                cursor.execute(_message(statements))
+        with connection.cursor() as cursor:
+            cursor.execute(_message(statements))
+            rows = [cursor.rowcount]
+            while cursor.nextset():
+                rows.append(cursor.rowcount)
+        return rows[: len(statements) - (statements[-1][0] == "COMMIT")]
 
 
 @lru_cache(maxsize=256)
-def _insert_sql(model: type[Model], fields: tuple, rows: int) -> str | None:
+def _insert_sql(model: type[Model], fields: tuple, rows: int, *, selected=False) -> str | None:
     """The statement inserting ``rows`` rows of ``fields``, each value a parameter, as the
     ORM writes it; None for a field whose value needs its own placeholder (``get_placeholder``),
-    which the ORM's compiler writes instead."""
+    which the ORM's compiler writes instead. ``selected``: one row, selected ``WHERE`` a
+    condition that ``Writes.execute`` adds."""
     if any(hasattr(field, "get_placeholder") for field in fields):
         return None
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = ", ".join(["%s"] * len(fields))
     table = quote(model._meta.db_table)
+    if selected:
+        return f"INSERT INTO {table} ({columns}) SELECT {values} WHERE TRUE"  # noqa: S608 - our own names
+    row = f"({values})"
     return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608 - our own names
 
 

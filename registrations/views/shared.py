@@ -12,8 +12,8 @@ from django.utils.cache import add_never_cache_headers
 
 from events.models import Event, Organiser, rows
 
-from ..models import Question, Registration, RegistrationSettings
-from ..services import together
+from ..models import OutboundEmail, Question, Registration, RegistrationSettings
+from ..services import locking, together
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
@@ -59,14 +59,19 @@ def event_for_registering(request, slug: str) -> tuple[Event, list[Question]]:
         event = get_visible_event(request, slug)
         return event, list(event.questions.current())
     listed = ", ".join(["%s"] * len(Event.LISTED_STATUSES))
-    found, asked = together.read_together(
+    # A form sent is read with the event's counts and ids for the registration, so that its
+    # place can be decided before the event's lock is taken (``services.register``).
+    seen_columns, seen_join = locking.seen_select("e") if request.method == "POST" else ("", "")
+    taking_ids = together.new_ids(Registration, OutboundEmail) if seen_columns else None
+    found, asked, *ids = together.read_together(
         [
             (
                 f"SELECT {rows.columns(Event, 'e')}, {rows.columns(Organiser, 'o')}, "  # noqa: S608
-                f"{rows.columns(RegistrationSettings, 's')} FROM {Event._meta.db_table} e "
+                f"{rows.columns(RegistrationSettings, 's')}{seen_columns} "
+                f"FROM {Event._meta.db_table} e "
                 f"JOIN {Organiser._meta.db_table} o ON o.id = e.organiser_id "
                 f"LEFT JOIN {RegistrationSettings._meta.db_table} s ON s.event_id = e.id "
-                f"WHERE e.slug = %s AND e.status IN ({listed})",
+                f"{seen_join} WHERE e.slug = %s AND e.status IN ({listed})",
                 [slug, *Event.LISTED_STATUSES],
             ),
             (
@@ -76,14 +81,16 @@ def event_for_registering(request, slug: str) -> tuple[Event, list[Question]]:
                 "ORDER BY q.position, q.id",  # Question's ordering
                 [slug, *Event.LISTED_STATUSES],
             ),
+            *([taking_ids] if taking_ids else []),
         ]
     )
     if not found:
         raise Http404("No such event")
-    event_values, organiser_values, settings_values = rows.split(
-        found[0], Event, Organiser, RegistrationSettings
+    event_values, organiser_values, settings_values, seen_values = rows.split(
+        found[0], Event, Organiser, RegistrationSettings, rest=True
     )
     event = rows.instance(Event, event_values)
+    event.seen = locking.seen(event, seen_values, ids[0][0] if ids else None)
     event.organiser = rows.instance(Organiser, organiser_values)
     # An event without settings of its own has none (``RegistrationSettings.for_event``).
     own_settings = None

@@ -17,6 +17,7 @@ from registrations import services
 from registrations.models import PlaceCounts, Registration
 from registrations.models.counts import NO_PLACES_TAKEN, mode_counts
 from tests.factories import EventFactory
+from tests.registrations.test_decided_before_lock import read_for_registering
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,10 @@ STEPS = [
     "add_registration",
     "place_at_door",
     "switch",
+    # The form's read of the event, and a registration decided from it, some steps later
+    # (``test_decided_before_lock.py``).
+    "read",
+    "register_as_read",
 ]
 
 
@@ -64,11 +69,20 @@ def chosen(registrations, number: int):
     return registrations[number % len(registrations)] if registrations else None
 
 
-def take_step(event, step: str, number: int) -> None:
+def take_step(event, step: str, number: int, reads: list) -> None:
     registrations = Registration.objects.filter(event=event)
     now = timezone.now()
     try:
-        if step == "register":
+        if step == "read":
+            reads.append(read_for_registering(event))
+        elif step == "register_as_read" and reads:
+            services.register(
+                event=reads.pop(0),
+                name="Someone",
+                email=f"p{number % 12}@example.org",
+                attendance=attendance(number),
+            )
+        elif step == "register":
             services.register(
                 event=event,
                 name="Someone",
@@ -160,9 +174,10 @@ def test_kept_counts_equal_real_counts_after_every_step(
         online_capacity=online_capacity if mode == "hybrid" else None,
         confirm_email_addresses=confirm_addresses,
     )
+    reads = []
     for step, number in steps:
         with transaction.atomic():
-            take_step(event, step, number)
+            take_step(event, step, number, reads)
         assert (step, kept(event)) == (step, counted(event))
         assert (step, waiting_beside_free_places(event)) == (step, [])
 

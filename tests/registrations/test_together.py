@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Now
 from django.db.models.sql import InsertQuery
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from registrations import services, tasks
@@ -237,3 +238,46 @@ def test_a_message_with_a_parameter_missing_is_refused():
         pytest.skip("statements are sent together on PostgreSQL only")
     with pytest.raises(ValueError, match="2 placeholders for 1 parameters"):
         together._message([("SELECT %s, %s", [1])])
+
+
+def _email(event, key: str) -> OutboundEmail:
+    return OutboundEmail(
+        kind="confirmation",
+        key=key,
+        event=event,
+        recipient=f"{key}@example.org",
+        subject="Subject",
+        details={"times": [1, "two"], "none": None},
+        message_id=f"<{key}@example.org>",
+        next_attempt_at=timezone.now(),
+    )
+
+
+@on_postgresql
+def test_statements_on_a_condition_run_where_it_holds_only(event):
+    with transaction.atomic():
+        written = together.Writes()
+        written.when(("1 = %s", [1]))
+        written.insert(_email(event, "held"), _email(event, "also-held"))
+        written.when(("1 = %s", [0]))
+        written.insert(_email(event, "not-held"))
+        written.execute(
+            "UPDATE registrations_outboundemail SET attempts = 7 WHERE key = %s", ["held"]
+        )
+
+        assert written.send() == [1, 1, 0, 0]
+
+    stored = OutboundEmail.objects.get(key="held")
+    # Each value takes its column's type, NULL included, as a row inserted without a condition.
+    assert stored.details == {"times": [1, "two"], "none": None}
+    assert stored.sent_at is None
+    assert stored.attempts == 0
+    assert OutboundEmail.objects.filter(key="also-held").exists()
+    assert not OutboundEmail.objects.filter(key="not-held").exists()
+
+
+def test_statements_run_one_by_one_take_no_condition():
+    written = together.Writes(together=False)
+
+    with pytest.raises(ValueError):
+        written.when(("TRUE", []))

@@ -351,9 +351,9 @@ def test_register_post_query_count_constant(client, event, existing, django_asse
     # The event with its organiser and settings, and its questions; then, in one transaction
     # (a savepoint within the test's own): the event's lock with its kept counts and whether a
     # hold expired, then the registration, the counts' change, its email and the email's task.
-    # PostgreSQL is sent each group in one round trip (the lock's with the new rows' ids);
-    # SQLite runs each statement by itself.
-    expected = 5 if connection.vendor == "postgresql" else 10
+    # PostgreSQL is sent the event with its counts and the new rows' ids, then the lock with
+    # every row written, each in one round trip; SQLite runs each statement by itself.
+    expected = 4 if connection.vendor == "postgresql" else 10
     with django_assert_num_queries(expected, exact=True):
         response = client.post(register_url(event), form_data())
 

@@ -36,9 +36,3 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
-
-
-def post_worker_init(worker):
-    # A registration holds its event's lock across several database round trips. A thread
-    # that gets the interpreter back sooner after each one holds that lock for less time.
-    sys.setswitchinterval(0.0005)

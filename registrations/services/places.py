@@ -154,12 +154,35 @@ def _claim_place(
     )
     if state not in (State.OPEN, State.WAITLIST):
         return RegistrationRefused(refusal_message(event, state, now, attendance), code=state)
+    written = together.Writes()
+    _write_place(written, registration, event, state=state, ids=event.new_ids, answers=answers)
+    # The commit goes with the writes: the lock is released as soon as they are done.
+    written.send(ending=True)
+    return None
+
+
+def _write_place(
+    written: together.Writes,
+    registration: Registration,
+    event: Event,
+    *,
+    state: str,
+    ids: list,
+    answers: dict[Question, str],
+    rest_if_inserted: bool = False,
+) -> None:
+    """Add to ``written`` the rows of ``registration`` with the place ``state`` gives at
+    ``event`` (open: confirmed; waiting list: waitlisted): the registration, the counts' change,
+    its answers, its email and the email's task, ``ids`` being the registration's and its
+    email's. With ``rest_if_inserted``, each row after the registration is written only if the
+    registration was (its insert is on a condition of ``written``)."""
     registration.event = event
     registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
-    registration_id, email_id = event.new_ids
-    registration.pk = registration_id
-    written = together.Writes()
+    registration.pk, email_id = ids
     written.insert(registration)  # a second registration of the address fails here
+    if rest_if_inserted:
+        table = Registration._meta.db_table
+        written.when((f"EXISTS (SELECT 1 FROM {table} WHERE id = %s)", [registration.pk]))  # noqa: S608
     locking.count_change(event, added=[registration.place], written=written)
     answered = answer_rows(registration, answers)
     if answered:
@@ -169,9 +192,6 @@ def _claim_place(
     email.pk = email_id
     written.insert(email)
     tasks.enqueue_delivery(email, written=written)
-    # The commit goes with the writes: the lock is released as soon as they are done.
-    written.send(ending=True)
-    return None
 
 
 def _placed_before_lock(
@@ -216,25 +236,20 @@ def _write_with_lock(
     event = copy.copy(seen.event)
     event.place_counts = PlaceCounts(event=event, **seen.counts)
     event.place_counts._state.adding = False
-    registration.event = event
-    registration.status = Status.CONFIRMED if state == State.OPEN else Status.WAITLISTED
-    registration.pk, email_id = seen.new_ids
     attendance = registration.attendance
     lock, still_decided = locking.decided_before_lock(seen, state, attendance=attendance, now=now)
     written = together.Writes()
     written.execute(*lock)
     written.when(still_decided)
-    written.insert(registration)
-    table = Registration._meta.db_table
-    written.when((f"EXISTS (SELECT 1 FROM {table} WHERE id = %s)", [registration.pk]))  # noqa: S608
-    locking.count_change(event, added=[registration.place], written=written)
-    answered = answer_rows(registration, answers)
-    if answered:
-        written.insert(*answered)
-    email = emails.registration_email(registration)
-    email.pk = email_id
-    written.insert(email)
-    tasks.enqueue_delivery(email, written=written)
+    _write_place(
+        written,
+        registration,
+        event,
+        state=state,
+        ids=seen.new_ids,
+        answers=answers,
+        rest_if_inserted=True,
+    )
     _locked, inserted, *_rest = written.send(ending=True)
     if not inserted:
         registration._state.adding = True

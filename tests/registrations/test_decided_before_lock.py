@@ -43,6 +43,16 @@ def register(read: Event, email: str, **details) -> Registration:
     return services.register(event=read, name="Ada", email=email, **details)
 
 
+def read_before_the_last_place_goes() -> tuple[Event, Event]:
+    """An event of two places, and its form's read with one place left, taken before someone
+    else took the last one."""
+    event = EventFactory(capacity=2)
+    register(read_for_registering(event), "first@example.org")
+    read = read_for_registering(event)
+    register(read_for_registering(event), "second@example.org")
+    return event, read
+
+
 def statements(queries) -> list[str]:
     return [query["sql"] for query in queries.captured_queries]
 
@@ -150,10 +160,7 @@ def test_the_lock_and_every_row_go_in_one_message():
 @on_postgresql
 @pytestmark_db
 def test_a_place_taken_between_the_read_and_the_lock_puts_the_registration_on_the_waiting_list():
-    event = EventFactory(capacity=2)
-    register(read_for_registering(event), "first@example.org")
-    read = read_for_registering(event)  # one place left, as read
-    register(read_for_registering(event), "second@example.org")  # the last place
+    event, read = read_before_the_last_place_goes()
 
     registration = register(read, "ada@example.org")
 
@@ -232,10 +239,7 @@ def test_a_read_decides_one_registration_only():
 @pytestmark_db
 def test_a_decision_that_did_not_stand_sends_no_email_of_its_own(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    event = EventFactory(capacity=2)
-    register(read_for_registering(event), "first@example.org")
-    read = read_for_registering(event)
-    register(read_for_registering(event), "second@example.org")
+    _event, read = read_before_the_last_place_goes()
     mail.outbox.clear()
 
     register(read, "ada@example.org")  # waitlisted under the lock, not confirmed before it
@@ -263,10 +267,7 @@ def test_inside_another_transaction_the_registration_is_rolled_back_with_it():
 @on_postgresql
 @pytestmark_db
 def test_inside_another_transaction_a_decision_that_did_not_stand_is_decided_under_the_lock():
-    event = EventFactory(capacity=2)
-    register(read_for_registering(event), "first@example.org")
-    read = read_for_registering(event)
-    register(read_for_registering(event), "second@example.org")
+    _event, read = read_before_the_last_place_goes()
 
     with transaction.atomic():
         registration = register(read, "ada@example.org")

@@ -21,7 +21,7 @@ from registrations.models import OutboundEmail, PlaceCounts, Registration
 from registrations.models.counts import mode_count_columns, mode_counts
 from registrations.services import count_differences
 from registrations.views.shared import event_for_registering
-from tests.factories import EventFactory
+from tests.factories import EventFactory, QuestionFactory
 
 State = Event.RegistrationState
 Status = Registration.Status
@@ -133,16 +133,20 @@ pytestmark_db = pytest.mark.django_db(transaction=True)
 @pytestmark_db
 def test_the_lock_and_every_row_go_in_one_message():
     event = EventFactory(capacity=5)
+    sector = QuestionFactory(event=event, label="Your sector")
+    diet = QuestionFactory(event=event, label="Anything else?", position=2)
     register(read_for_registering(event), "first@example.org")  # the counts' row
     read = read_for_registering(event)
 
     with CaptureQueriesContext(connection) as queries:
-        registration = register(read, "ada@example.org")
+        registration = register(
+            read, "ada@example.org", answers={sector: "Health", diet: "It's 50% \\ done"}
+        )
 
     sent = statements(queries)
     # After the transaction's BEGIN, one message: the lock, the registration, the counts'
-    # change, its email and its task, and the commit. (The "COMMIT" Django notes after it
-    # sends nothing: the transaction has ended.)
+    # change, its answers, its email and its task, and the commit. (The "COMMIT" Django notes
+    # after it sends nothing: the transaction has ended.)
     assert sent[0] == "BEGIN"
     sent = sent[1:]
     assert sent == [sent[0], "COMMIT"]
@@ -154,6 +158,8 @@ def test_the_lock_and_every_row_go_in_one_message():
     assert "UPDATE registrations_placecounts" in sent[0]
     registration.refresh_from_db()
     assert registration.status == Status.CONFIRMED
+    answers = dict(registration.answers.values_list("question_id", "value"))
+    assert answers == {sector.pk: "Health", diet.pk: "It's 50% \\ done"}
     assert not count_differences()
 
 

@@ -1,6 +1,7 @@
 """The event's lock, and what is read and changed only under it: the kept counts of its places
 (the lock order is in the package's docstring)."""
 
+import copy
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -86,6 +87,20 @@ def seen(event: Event, values: Sequence, new_ids: Sequence[int] | None) -> Seen 
     return Seen(event=event, version=version, counts=kept, new_ids=list(new_ids))
 
 
+def with_seen_counts(seen: Seen) -> Event:
+    """A copy of the event ``seen``, with the counts seen as its kept counts (``kept_counts``).
+    The writes of a place decided from them change them: on a copy, they stay off the instance
+    the caller holds, whatever becomes of the attempt."""
+    event = copy.copy(seen.event)
+    event.place_counts = _kept_counts_of(event, [seen.counts[name] for name in KEPT])
+    return event
+
+
+def _kept_counts_of(event: Event, values: Sequence[int]) -> PlaceCounts:
+    """The saved row of counts of ``event`` whose ``KEPT`` counts are ``values``."""
+    return PlaceCounts.from_db(connection.alias, ["event_id", *KEPT], [event.pk, *values])
+
+
 def decided_before_lock(seen: Seen, state: str, *, attendance: str, now: datetime) -> tuple:
     """The lock of the event ``seen``, and the condition under which a place decided from it
     (``state``, open or waiting list) stands once the lock is taken: the event's row is still
@@ -163,7 +178,7 @@ def _counts_from_row(
         counts.holds_expired = False  # nobody registered: nobody holds a place
         return counts
     *kept, holds_expired = found[0]
-    counts = PlaceCounts.from_db(connection.alias, ["event_id", *KEPT], [event.pk, *kept])
+    counts = _kept_counts_of(event, kept)
     if holds_expired_by is not None:
         counts.holds_expired = bool(holds_expired)
     return counts

@@ -1,7 +1,6 @@
 """Who holds a place: registering, holds awaiting a confirmed address, cancelling,
 and moving people up from the waiting list."""
 
-import copy
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from events.models import Event
 
 from .. import emails, tasks
 from ..availability import refusal_message
-from ..models import OutboundEmail, PlaceCounts, Question, Registration
+from ..models import OutboundEmail, Question, Registration
 from ..models.counts import mode_counts
 from . import locking, together
 from .details import answer_rows
@@ -233,9 +232,7 @@ def _write_with_lock(
     now: datetime,
     answers: dict[Question, str],
 ) -> None:
-    event = copy.copy(seen.event)
-    event.place_counts = PlaceCounts(event=event, **seen.counts)
-    event.place_counts._state.adding = False
+    event = locking.with_seen_counts(seen)
     attendance = registration.attendance
     lock, still_decided = locking.decided_before_lock(seen, state, attendance=attendance, now=now)
     written = together.Writes()

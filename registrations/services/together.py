@@ -142,6 +142,7 @@ class Writes:
         statements, self.statements = self.statements, []
         if not statements:
             return []
+        kept = len(statements)  # the commit's answer is not one of theirs
         if ending and _transaction_is_its_own():
             statements.append(("COMMIT", ()))
         with connection.cursor() as cursor:
@@ -149,7 +150,7 @@ class Writes:
             rows = [cursor.rowcount]
             while cursor.nextset():
                 rows.append(cursor.rowcount)
-        return rows[: len(statements) - (statements[-1][0] == "COMMIT")]
+        return rows[:kept]
 
 
 @lru_cache(maxsize=256)

@@ -18,6 +18,13 @@ worker_class = "gthread"
 # Several processes of a few threads each: Python runs one thread of a process at a time.
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# A process takes a connection only when one of its threads is free, and closes it after the
+# response: a new request goes to whichever process can serve it first, instead of queueing
+# behind the busy process that happened to accept its connection earlier. A proxy in front
+# keeps visitors' connections open (and terminates TLS). `worker_connections` follows the
+# threads, also when they are given on the command line (see `on_starting`).
+worker_connections = threads
+keepalive = 0
 backlog = 2048
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-" if os.environ.get("ACCESS_LOG") else None
@@ -36,3 +43,7 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def on_starting(server):
+    server.cfg.set("worker_connections", server.cfg.threads)

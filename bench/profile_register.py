@@ -17,11 +17,23 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/turnout_bench_profile"
+
+
+def ensure_database(url: str) -> None:
+    """Creates the benchmark's database on its server the first time."""
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not exists.fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:
@@ -30,8 +42,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="a pstats sort key: tottime …")
     args = parser.parse_args()
+    database = os.environ.get("BENCH_PROFILE_DATABASE_URL", DEFAULT_DATABASE)
+    ensure_database(database)
     os.environ.update(
-        DATABASE_URL=os.environ.get("BENCH_PROFILE_DATABASE_URL", DEFAULT_DATABASE),
+        DATABASE_URL=database,
         DJANGO_SETTINGS_MODULE="bench.settings",
         SECRET_KEY="bench-only-secret-key-bench-only-secret-key-bench-only",  # noqa: S106
         DEBUG="0",
@@ -68,15 +82,16 @@ def main() -> None:
     url = f"/events/{slug}/register/"
 
     def post(number):
+        # Encoded as a browser sends the form, and as bench/register.lua does.
+        form = {
+            "csrfmiddlewaretoken": csrf,
+            "name": "Bench Person",
+            "email": f"p{number}-{slug}@bench.example",
+            "privacy_consent": "on",
+            "submission_key": f"k{number}",
+        }
         response = client.post(
-            url,
-            {
-                "csrfmiddlewaretoken": csrf,
-                "name": "Bench Person",
-                "email": f"p{number}-{slug}@bench.example",
-                "privacy_consent": "on",
-                "submission_key": f"k{number}",
-            },
+            url, urlencode(form), content_type="application/x-www-form-urlencoded"
         )
         assert response.status_code == 302, response.status_code
 

@@ -1,12 +1,13 @@
 """A database connection kept from one request to the next (CONN_MAX_AGE) is checked before
 its first query, and replaced when the server has ended its session."""
 
-import time
 from unittest import mock
 
 import psycopg
 import pytest
 from django.db import connection
+
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sessions")
 
@@ -15,15 +16,6 @@ def end_session_of(pid: int) -> None:
     """The server ends the session, as a restart or `idle_session_timeout` would."""
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
-
-
-def eventually(condition, seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 @pytest.mark.django_db(transaction=True)

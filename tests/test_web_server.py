@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.security.test_hardening import ROOT, manage, production_env, wait_for
+from tests.waiting import eventually
 
 # A request whose headers have not ended: the thread reading it waits for the rest.
 UNFINISHED = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -26,15 +27,6 @@ def waiting_to_be_accepted(port: int) -> int:
         if state == "0A" and int(local.split(":")[1], 16) == port:
             return int(queues.split(":")[1], 16)
     raise AssertionError(f"nothing listens on port {port}")
-
-
-def eventually(condition, seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def response_of(connection: socket.socket) -> bytes:

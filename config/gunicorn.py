@@ -22,7 +22,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 # response: a new request goes to whichever process can serve it first, instead of queueing
 # behind the busy process that happened to accept its connection earlier. A proxy in front
 # keeps visitors' connections open (and terminates TLS). `worker_connections` follows the
-# threads, also when they are given on the command line (see `on_starting`).
+# threads, also when they are given on the command line (see `on_starting`, `on_reload`).
 worker_connections = threads
 keepalive = 0
 backlog = 2048
@@ -47,3 +47,7 @@ logger_class = RedactingLogger
 
 def on_starting(server):
     server.cfg.set("worker_connections", server.cfg.threads)
+
+
+# A reload (SIGHUP) reads the configuration again before it starts the new processes.
+on_reload = on_starting

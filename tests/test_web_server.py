@@ -2,6 +2,7 @@
 of its threads is free, so that a request waits for the first free process rather than
 behind a busy one."""
 
+import signal
 import socket
 import subprocess
 import sys
@@ -37,10 +38,11 @@ def response_of(connection: socket.socket) -> bytes:
     return received
 
 
-@pytest.fixture
-def server(tmp_path):
+@pytest.fixture(params=["started", "reloaded"])
+def server(request, tmp_path):
     """One process of three threads (more than the configuration's default of two, given on
-    the command line as an operator would), serving a fresh SQLite database."""
+    the command line as an operator would), serving a fresh SQLite database; as started, or
+    after a reload (SIGHUP), which reads the configuration again and starts a new process."""
     env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db'}", HTTPS_ONLY="0")
     result = manage("migrate", "--no-input", "-v0", env=env)
     assert result.returncode == 0, result.stderr
@@ -52,7 +54,12 @@ def server(tmp_path):
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
-            yield wait_for(process, log)
+            url = wait_for(process, log)
+            if request.param == "reloaded":
+                process.send_signal(signal.SIGHUP)
+                assert eventually(lambda: "Worker exiting" in log.read_text(), seconds=30)
+                assert log.read_text().count("Booting worker") == 2
+            yield url
         finally:
             process.terminate()
             process.wait(timeout=30)

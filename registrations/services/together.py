@@ -14,13 +14,11 @@ one statement at a time, and its writes cost no round trip: there they are run a
 
 import re
 from collections.abc import Sequence
-from contextlib import contextmanager
 from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Model
 from django.db.models.sql import InsertQuery
-from psycopg import pq
 from psycopg.adapt import Transformer
 
 Statement = tuple[str, Sequence]
@@ -145,19 +143,13 @@ class Writes:
         if not statements:
             return []
         kept = len(statements)  # the commit's answer is not one of theirs
-        whole = ending and _transaction_is_its_own()
-        if whole:
+        if ending and _transaction_is_its_own():
             statements.append(("COMMIT", ()))
-        begun = whole and _not_begun_on_the_server()
-        if begun:
-            statements.insert(0, ("BEGIN", ()))
-        with connection.cursor() as cursor, _begun_by_the_message(begun):
+        with connection.cursor() as cursor:
             cursor.execute(_message(statements))
             rows = [cursor.rowcount]
             while cursor.nextset():
                 rows.append(cursor.rowcount)
-        if begun:
-            rows = rows[1:]  # the answer to the BEGIN
         return rows[:kept]
 
 
@@ -177,38 +169,6 @@ def _insert_sql(model: type[Model], fields: tuple, rows: int, *, selected=False)
         return f"INSERT INTO {table} ({columns}) SELECT {values} WHERE TRUE"  # noqa: S608 - our own names
     row = f"({values})"
     return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608 - our own names
-
-
-def _not_begun_on_the_server() -> bool:
-    """Whether nothing of the open transaction has reached PostgreSQL yet, and psycopg would
-    begin it with a plain BEGIN of its own round trip before the next statement."""
-    raw = connection.connection
-    return (
-        raw.info.transaction_status == pq.TransactionStatus.IDLE
-        and raw.isolation_level is None
-        and raw.read_only is None
-        and not raw.deferrable
-    )
-
-
-@contextmanager
-def _begun_by_the_message(begun: bool):
-    """Where the message begins the transaction itself (``begun``), psycopg is kept from
-    sending a BEGIN of its own, in a round trip of its own, before it. A statement of the
-    message that fails leaves the transaction failed on the server: it is rolled back here,
-    so that the connection is as psycopg and Django expect it after a failed statement."""
-    if not begun:
-        yield
-        return
-    raw = connection.connection
-    raw.autocommit = True
-    try:
-        yield
-    finally:
-        if not raw.closed:
-            if raw.info.transaction_status != pq.TransactionStatus.IDLE:
-                raw.execute("ROLLBACK")
-            raw.autocommit = False
 
 
 def _transaction_is_its_own() -> bool:

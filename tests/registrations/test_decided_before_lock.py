@@ -43,6 +43,14 @@ def register(read: Event, email: str, **details) -> Registration:
     return services.register(event=read, name="Ada", email=email, **details)
 
 
+def read_with_places_left(registered: str = "first@example.org") -> tuple[Event, Event]:
+    """An event of five places, and its form's read after ``registered`` took one (its first
+    registration creates the event's counts, which a read needs to decide before the lock)."""
+    event = EventFactory(capacity=5)
+    register(read_for_registering(event), registered)
+    return event, read_for_registering(event)
+
+
 def read_before_the_last_place_goes() -> tuple[Event, Event]:
     """An event of two places, and its form's read with one place left, taken before someone
     else took the last one."""
@@ -194,9 +202,7 @@ def test_a_place_freed_between_the_read_and_the_lock_is_given():
 @on_postgresql
 @pytestmark_db
 def test_an_event_changed_between_the_read_and_the_lock_is_decided_as_it_is_now():
-    event = EventFactory(capacity=5)
-    register(read_for_registering(event), "first@example.org")
-    read = read_for_registering(event)
+    event, read = read_with_places_left()
     # The organiser closes registration: the event's row is no longer the one read.
     Event.objects.filter(pk=event.pk).update(registration_closes_at=timezone.now())
 
@@ -229,9 +235,7 @@ def test_a_hold_expired_before_the_lock_is_released_under_it():
 @on_postgresql
 @pytestmark_db
 def test_a_read_decides_one_registration_only():
-    event = EventFactory(capacity=5)
-    register(read_for_registering(event), "first@example.org")
-    read = read_for_registering(event)
+    event, read = read_with_places_left()
 
     first = register(read, "ada@example.org")
     second = register(read, "grace@example.org")  # decided under the lock, with ids of its own
@@ -258,9 +262,7 @@ def test_a_decision_that_did_not_stand_sends_no_email_of_its_own(settings):
 @on_postgresql
 @pytestmark_db
 def test_inside_another_transaction_the_registration_is_rolled_back_with_it():
-    event = EventFactory(capacity=5)
-    register(read_for_registering(event), "first@example.org")
-    read = read_for_registering(event)
+    event, read = read_with_places_left()
 
     with pytest.raises(RuntimeError), transaction.atomic():
         register(read, "ada@example.org")
@@ -285,9 +287,7 @@ def test_inside_another_transaction_a_decision_that_did_not_stand_is_decided_und
 @on_postgresql
 @pytestmark_db
 def test_a_second_registration_of_the_address_is_refused_and_writes_nothing():
-    event = EventFactory(capacity=5)
-    register(read_for_registering(event), "ada@example.org")
-    read = read_for_registering(event)
+    event, read = read_with_places_left("ada@example.org")
 
     with pytest.raises(services.AlreadyRegistered):
         register(read, "Ada@Example.org")

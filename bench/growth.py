@@ -65,8 +65,12 @@ def main() -> None:
         "--database", default=os.environ.get("BENCH_GROWTH_DATABASE_URL", DEFAULT_DATABASE)
     )
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=5, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn process")
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn processes (default: config/gunicorn.py's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, help="threads per gunicorn process (default: config/gunicorn.py's)"
+    )
     args = parser.parse_args()
 
     app = start_app(ROOT, args.database, argparse.Namespace(**{**vars(args), "rounds": 0}))

@@ -234,8 +234,12 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3, help="rounds of each measurement")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=5, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn process")
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn processes (default: config/gunicorn.py's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, help="threads per gunicorn process (default: config/gunicorn.py's)"
+    )
     parser.add_argument(
         "--rate-limit",
         type=int,
@@ -310,10 +314,13 @@ def start_app(root: Path, database: str, args) -> App:
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    counts = [
+        *(["--workers", str(args.workers)] if args.workers else []),
+        *(["--threads", str(args.threads)] if args.threads else []),
+    ]
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "config/gunicorn.py",
-         "--workers", str(args.workers), "--threads", str(args.threads),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+         *counts, "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=root, env=env,
     )  # fmt: skip
     wait_until_up(url, server)

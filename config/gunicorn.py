@@ -15,9 +15,11 @@ from config.log_filters import redact  # noqa: E402
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 worker_class = "gthread"
-# Several processes of a few threads each: Python runs one thread of a process at a time.
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# One process for each core, of a few threads each: Python runs one thread of a process at a
+# time, and another thread runs while one waits for the database. More processes than cores
+# take turns on them, each finding the processor's caches filled by the others.
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A process takes a connection only when one of its threads is free, and closes it after the
 # response: a new request goes to whichever process can serve it first, instead of queueing
 # behind the busy process that happened to accept its connection earlier. A proxy in front

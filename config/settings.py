@@ -106,6 +106,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's, checking a kept connection without a query when the server has said nothing.
     DATABASES["default"]["ENGINE"] = "config.postgresql"
+# On PostgreSQL, a registration's statements are prepared once in each database session
+# (SQL PREPARE) instead of being planned on every request. Turn it off behind a pooler that
+# passes one server session between client connections (PgBouncer's transaction pooling).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue up behind each other instead of failing with "database is locked".
     DATABASES["default"]["CONN_MAX_AGE"] = 0

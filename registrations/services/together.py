@@ -12,10 +12,13 @@ so a statement sent after a lock sees what the lock's holder committed. SQLite's
 one statement at a time, and its writes cost no round trip: there they are run as they come.
 """
 
+import hashlib
 import re
+import weakref
 from collections.abc import Sequence
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Model
 from django.db.models.sql import InsertQuery
@@ -39,7 +42,7 @@ def read_together(statements: Sequence[Statement]) -> list[list[tuple]]:
                 answers.append(cursor.fetchall())
         return answers
     with connection.cursor() as cursor:
-        cursor.execute(_message(statements))
+        cursor.execute(_prepared_message(statements))
         answers = [cursor.fetchall()]
         while cursor.nextset():
             answers.append(cursor.fetchall())
@@ -146,7 +149,7 @@ class Writes:
         if ending and _transaction_is_its_own():
             statements.append(("COMMIT", ()))
         with connection.cursor() as cursor:
-            cursor.execute(_message(statements))
+            cursor.execute(_prepared_message(statements))
             rows = [cursor.rowcount]
             while cursor.nextset():
                 rows.append(cursor.rowcount)
@@ -194,6 +197,71 @@ def _message(statements: Sequence[Statement]) -> bytes:
         message.append(b"NULL" if value is None else literal(value))
         message.append(text)
     return b"".join(message)
+
+
+# The statements each connection's session has prepared, by the connection; None where a
+# message preparing some failed, so that which of them the session has is not known.
+_prepared_by: "weakref.WeakKeyDictionary[object, set[str] | None]" = weakref.WeakKeyDictionary()
+
+
+def _prepared_message(statements: Sequence[Statement]) -> bytes:
+    """``statements`` as one message, each with parameters run as a statement its session
+    prepared (``EXECUTE``), so that PostgreSQL parses and plans it once for the connection
+    rather than on every request; their parameters are written in as ``_message`` writes them.
+
+    The statements the session has not prepared yet are prepared first, in a round trip of
+    their own. A statement prepared stays prepared whatever becomes of the transaction it was
+    prepared in; if preparing them fails, the session forgets all it prepared the next time.
+    With ``DATABASE_PREPARED_STATEMENTS`` off (a pooler sharing sessions between connections),
+    the message is ``_message``'s."""
+    if not settings.DATABASE_PREPARED_STATEMENTS:
+        return _message(statements)
+    connection.ensure_connection()
+    session = connection.connection
+    adapt = Transformer(session)
+    prepared = _prepared_by.get(session, set())
+    preparing: dict[str, bytes] = {}
+    message = []
+    for sql, params in statements:
+        if not params:
+            message.append(sql.encode(adapt.encoding))
+            continue
+        parts = _text_around_placeholders(sql, adapt.encoding)
+        if len(params) != len(parts) - 1:
+            raise ValueError(f"{len(parts) - 1} placeholders for {len(params)} parameters")
+        # An integer is a bigint, whatever the column it is compared with; the type of any
+        # other value is the one its place in the statement gives it.
+        types = tuple(
+            "bigint" if isinstance(value, int) and not isinstance(value, bool) else "unknown"
+            for value in params
+        )
+        name = _statement_name(sql, types)
+        if (prepared is None or name not in prepared) and name not in preparing:
+            numbered = [parts[0]]
+            for number, text in enumerate(parts[1:], 1):
+                numbered += [f"${number}".encode(), text]
+            preparing[name] = f"PREPARE {name} ({', '.join(types)}) AS ".encode() + b"".join(
+                numbered
+            )
+        literal = adapt.as_literal
+        values = b", ".join(b"NULL" if value is None else literal(value) for value in params)
+        message.append(f"EXECUTE {name}(".encode() + values + b")")
+    if preparing:
+        texts = list(preparing.values())
+        if prepared is None:
+            texts.insert(0, b"DEALLOCATE ALL")
+            prepared = set()
+        _prepared_by[session] = None
+        with connection.cursor() as cursor:
+            cursor.execute(b"; ".join(texts))
+        _prepared_by[session] = prepared | preparing.keys()
+    return b"; ".join(message)
+
+
+@lru_cache(maxsize=256)
+def _statement_name(sql: str, types: tuple[str, ...]) -> str:
+    key = "\n".join([sql, *types]).encode()
+    return "turnout_" + hashlib.blake2b(key, digest_size=12).hexdigest()
 
 
 _PLACEHOLDER_OR_PERCENT = re.compile(r"%([s%])")

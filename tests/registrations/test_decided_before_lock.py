@@ -22,6 +22,7 @@ from registrations.models.counts import mode_count_columns, mode_counts
 from registrations.services import count_differences
 from registrations.views.shared import event_for_registering
 from tests.factories import EventFactory, QuestionFactory
+from tests.prepared import as_prepared
 
 State = Event.RegistrationState
 Status = Registration.Status
@@ -144,6 +145,8 @@ def test_the_lock_and_every_row_go_in_one_message():
     sector = QuestionFactory(event=event, label="Your sector")
     diet = QuestionFactory(event=event, label="Anything else?", position=2)
     register(read_for_registering(event), "first@example.org")  # the counts' row
+    # The session prepares the statements of such a registration the first time it sends them.
+    register(read_for_registering(event), "bo@example.org", answers={sector: "A", diet: "B"})
     read = read_for_registering(event)
 
     with CaptureQueriesContext(connection) as queries:
@@ -158,6 +161,8 @@ def test_the_lock_and_every_row_go_in_one_message():
     assert sent[0] == "BEGIN"
     sent = sent[1:]
     assert sent == [sent[0], "COMMIT"]
+    assert sent[0].startswith("EXECUTE ")
+    sent = [as_prepared(sent[0])]
     assert sent[0].startswith("SELECT")
     assert "FOR UPDATE" in sent[0]
     assert sent[0].endswith("COMMIT")

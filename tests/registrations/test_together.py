@@ -4,7 +4,7 @@ nothing behind."""
 
 import psycopg
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.db.models.functions import Now
 from django.db.models.sql import InsertQuery
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +15,7 @@ from registrations import services, tasks
 from registrations.models import Answer, OutboundEmail, PlaceCounts, Question, Registration
 from registrations.services import locking, together
 from tests.factories import EventFactory, QuestionFactory
+from tests.prepared import as_prepared
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,12 +28,16 @@ on_postgresql = pytest.mark.skipif(
 def test_the_lock_is_held_for_two_round_trips(event):
     QuestionFactory(event=event, label="Your sector")
     question = event.questions.get()
+    # The statements are prepared in the session the first time it sends them.
+    with transaction.atomic():
+        services.register(event=event, name="Bo", email="bo@example.org", answers={question: "A"})
+        transaction.set_rollback(True)
     with CaptureQueriesContext(connection) as queries:
         registration = services.register(
             event=event, name="Ada", email="ada@example.org", answers={question: "Health"}
         )
 
-    sql = [query["sql"] for query in queries.captured_queries]
+    sql = [as_prepared(query["sql"]) for query in queries.captured_queries]
     locked = next(index for index, text in enumerate(sql) if "FOR UPDATE" in text)
     # The lock and the counts, then every row the registration writes with the commit. (The
     # "COMMIT" Django notes after them sends nothing: the transaction has ended.)
@@ -281,3 +286,67 @@ def test_statements_run_one_by_one_take_no_condition():
 
     with pytest.raises(ValueError):
         written.when(("TRUE", []))
+
+
+def _prepared_in_session() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@on_postgresql
+def test_a_statement_is_prepared_once_in_each_session():
+    event = EventFactory(slug="prepared-once")
+    statements = [("SELECT id FROM events_event WHERE slug = %s AND capacity < %s", ["x", 2**40])]
+    connection.close()  # a new session
+
+    with CaptureQueriesContext(connection) as first:
+        assert together.read_together(statements) == [[]]
+    statements[0][1][0] = event.slug
+    with CaptureQueriesContext(connection) as second:
+        assert together.read_together(statements) == [[(event.pk,)]]
+
+    [preparing, executing] = [query["sql"] for query in first.captured_queries]
+    assert preparing.startswith("PREPARE turnout_") and "(unknown, bigint)" in preparing
+    assert executing == f"EXECUTE {preparing.split()[1]}('x', {2**40})"
+    assert [query["sql"] for query in second.captured_queries] == [
+        f"EXECUTE {preparing.split()[1]}('prepared-once', {2**40})"
+    ]
+    assert preparing.split()[1] in _prepared_in_session()
+
+
+@on_postgresql
+def test_after_a_failed_preparation_the_session_prepares_again_from_nothing():
+    connection.close()
+    good = ("SELECT %s::int + 1", [1])
+    with pytest.raises(ProgrammingError):
+        # The first is prepared before the second fails, and stays prepared.
+        together.read_together([good, ("SELECT %s FROM no_such_table", [1])])
+    assert len(_prepared_in_session()) == 1
+
+    assert together.read_together([good]) == [[(2,)]]
+    assert len(_prepared_in_session()) == 1
+
+
+@on_postgresql
+def test_a_statement_prepared_in_a_transaction_rolled_back_stays_prepared(event):
+    connection.close()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.register(event=event, name="Ada", email="ada@example.org")
+        raise RuntimeError("the caller fails after registering")
+
+    services.register(event=event, name="Bo", email="bo@example.org")
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+@on_postgresql
+def test_without_prepared_statements_the_values_are_written_into_the_statements(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    connection.close()
+    statements = [("SELECT %s::int + 1", [1])]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert together.read_together(statements) == [[(2,)]]
+
+    assert [query["sql"] for query in queries.captured_queries] == ["SELECT 1::int + 1"]
+    assert not _prepared_in_session()

@@ -10,8 +10,10 @@ commit goes in the message of the writes (``send(ending=True)``).
 PostgreSQL runs statements sent in one message one after the other, each with its own snapshot,
 so a statement sent after a lock sees what the lock's holder committed. Each statement with
 parameters is prepared once in the database session and run by ``EXECUTE`` with its values
-(``_prepared_message``): the server parses and plans it once, not on every request. SQLite's driver takes
-one statement at a time, and its writes cost no round trip: there they are run as they come.
+(``_prepared_message``): the server parses and plans it once, not on every request.
+
+SQLite's driver takes one statement at a time, and its writes cost no round trip: there they
+are run as they come.
 """
 
 import hashlib

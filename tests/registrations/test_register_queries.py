@@ -8,6 +8,7 @@ from django.test import Client, override_settings
 
 from config.settings import cache_from_url
 from registrations.models import Registration
+from tests.factories import EventFactory
 from tests.registrations.test_views import form_data, register_url
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,9 @@ PRODUCTION_CACHES = {**settings.CACHES, "default": cache_from_url("")}
 @override_settings(CACHES=PRODUCTION_CACHES, REGISTRATIONS_PER_ADDRESS_PER_HOUR=60)
 def test_register_post_with_the_rate_limit_counted(event, django_assert_max_num_queries):
     Client().post(register_url(event), form_data(email="first@example.org"))
+    # On PostgreSQL a session prepares each statement the first time it sends it, in a round
+    # trip of its own: the registration before the one counted sends the same statements.
+    Client().post(register_url(event), form_data(email="before@example.org"))
     visitor = Client()
 
     # The event, its questions; the address's count this hour (locked, read, written, in a
@@ -37,6 +41,9 @@ def test_register_post_with_the_rate_limit_counted(event, django_assert_max_num_
 
 @override_settings(CACHES=PRODUCTION_CACHES, REGISTRATIONS_PER_ADDRESS_PER_HOUR=0)
 def test_register_post_without_a_rate_limit(event, django_assert_max_num_queries):
+    # The first registration of another event sends the same statements, which the session
+    # prepares then (on PostgreSQL, once per session, in round trips of their own).
+    Client().post(register_url(EventFactory(organiser=event.organiser)), form_data())
     with django_assert_max_num_queries(5 if connection.vendor == "postgresql" else 10):
         response = Client().post(register_url(event), form_data())
 

@@ -191,16 +191,28 @@ def _message(statements: Sequence[Statement]) -> bytes:
     connection.ensure_connection()
     adapt = Transformer(connection.connection)
     sql = "; ".join(sql for sql, _params in statements)
-    parts = _text_around_placeholders(sql, adapt.encoding)
     params = [value for _sql, params in statements for value in params]
-    if len(params) != len(parts) - 1:
-        raise ValueError(f"{len(parts) - 1} placeholders for {len(params)} parameters")
-    literal = adapt.as_literal
+    parts = _parts_for(sql, params, adapt.encoding)
     message = [parts[0]]
-    for value, text in zip(params, parts[1:], strict=True):
-        message.append(b"NULL" if value is None else literal(value))
+    for value, text in zip(_literals(adapt, params), parts[1:], strict=True):
+        message.append(value)
         message.append(text)
     return b"".join(message)
+
+
+def _parts_for(sql: str, params: Sequence, encoding: str) -> tuple[bytes, ...]:
+    """The text around the placeholders of ``sql``, refused unless there is one for each of
+    ``params``."""
+    parts = _text_around_placeholders(sql, encoding)
+    if len(params) != len(parts) - 1:
+        raise ValueError(f"{len(parts) - 1} placeholders for {len(params)} parameters")
+    return parts
+
+
+def _literals(adapt: Transformer, params: Sequence) -> list[bytes]:
+    """Each of ``params`` as psycopg's client-side cursors write it into a statement."""
+    literal = adapt.as_literal
+    return [b"NULL" if value is None else literal(value) for value in params]
 
 
 # The statements each connection's session has prepared, by the connection; None where a
@@ -230,9 +242,7 @@ def _prepared_message(statements: Sequence[Statement]) -> bytes:
         if not params:
             message.append(sql.encode(adapt.encoding))
             continue
-        parts = _text_around_placeholders(sql, adapt.encoding)
-        if len(params) != len(parts) - 1:
-            raise ValueError(f"{len(parts) - 1} placeholders for {len(params)} parameters")
+        parts = _parts_for(sql, params, adapt.encoding)
         # An integer is a bigint, whatever the column it is compared with; the type of any
         # other value is the one its place in the statement gives it.
         types = tuple(
@@ -247,8 +257,7 @@ def _prepared_message(statements: Sequence[Statement]) -> bytes:
             preparing[name] = f"PREPARE {name} ({', '.join(types)}) AS ".encode() + b"".join(
                 numbered
             )
-        literal = adapt.as_literal
-        values = b", ".join(b"NULL" if value is None else literal(value) for value in params)
+        values = b", ".join(_literals(adapt, params))
         message.append(f"EXECUTE {name}(".encode() + values + b")")
     if preparing:
         texts = list(preparing.values())

@@ -40,8 +40,8 @@ def response_of(connection: socket.socket) -> bytes:
 
 @pytest.fixture(params=["started", "reloaded"])
 def server(request, tmp_path):
-    """One process of three threads (more than the configuration's default of two, given on
-    the command line as an operator would), serving a fresh SQLite database; as started, or
+    """One process of three threads (other than the configuration's default of four, given
+    on the command line as an operator would), serving a fresh SQLite database; as started, or
     after a reload (SIGHUP), which reads the configuration again and starts a new process."""
     env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db'}", HTTPS_ONLY="0")
     result = manage("migrate", "--no-input", "-v0", env=env)

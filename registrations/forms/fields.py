@@ -129,6 +129,14 @@ class DietsField(forms.MultipleChoiceField):
         choices = [(code, Diet(code).label) for code in [*offered, *always]]
         super().__init__(choices=choices, **kwargs)
 
+    def __deepcopy__(self, memo):
+        # Each form gets a copy of its fields. The choices are pairs of texts, which nothing
+        # changes: a new list of the same pairs, where a deep copy of each pair took longer
+        # than copying every other field of the registration form.
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = list(self._choices)
+        return result
+
     def prepare_value(self, value):
         return diet_list(value) if isinstance(value, str) else value
 
@@ -181,29 +189,29 @@ REQUIRED_MESSAGES = {
 }
 
 
-def ask_core_fields(form: forms.Form, field_settings: RegistrationSettings) -> None:
-    """Ask, require or leave out the core fields as the event's settings say, and offer the
-    event's dietary options (the text box is then for "other")."""
+def ask_core_fields(fields: dict[str, forms.Field], field_settings: RegistrationSettings) -> None:
+    """Ask, require or leave out the core ``fields`` of a form as the event's settings say, and
+    offer the event's dietary options (the text box is then for "other")."""
     for name in ASKED_FIELDS:
         asked = field_settings.asked(name)
         if name == "dietary_requirements" and asked != Asked.HIDDEN:
-            form.fields["dietary_options"] = DietsField(
+            fields["dietary_options"] = DietsField(
                 offered=field_settings.offered_diets,
                 label=_("Dietary requirements"),
                 required=asked == Asked.REQUIRED,
                 error_messages={"required": REQUIRED_MESSAGES[name]},
             )
-            text = form.fields["dietary_requirements"]
+            text = fields["dietary_requirements"]
             text.label = _("Other dietary requirement")
             text.help_text = _("If you chose “Other”: what you need, allergies included.")
             continue
         if asked == Asked.HIDDEN:
-            del form.fields[name]
+            del fields[name]
             if name == "dietary_requirements":
-                form.fields.pop("dietary_options", None)
+                fields.pop("dietary_options", None)
         elif asked == Asked.REQUIRED:
-            form.fields[name].required = True
-            form.fields[name].error_messages["required"] = REQUIRED_MESSAGES[name]
+            fields[name].required = True
+            fields[name].error_messages["required"] = REQUIRED_MESSAGES[name]
 
 
 class LanguageSelect(forms.Select):

@@ -1,10 +1,13 @@
 """The forms attendees fill in: registering, their own details, asking for their link."""
 
+import copy
 import secrets
+from functools import lru_cache
 
 from django import forms
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..email_typos import suggested_address
@@ -23,21 +26,23 @@ from .fields import (
 )
 
 
-class PublicFormMixin:
-    """What the public forms share so that no mistake leaves anyone stuck: every limit is told
-    in a message (the browser's ``maxlength`` would cut pasted text short without a word),
-    optional fields say so in words, and each error is listed with the field it is about."""
+def mark_fields(fields: dict[str, forms.Field]) -> None:
+    """Every limit of a public form's ``fields`` told in a message (the browser's ``maxlength``
+    would cut pasted text short without a word), and optional fields saying so in words."""
+    for name, field in fields.items():
+        field.widget.attrs.pop("maxlength", None)
+        field.error_messages["max_length"] = TOO_LONG_MESSAGE
+        if isinstance(field, forms.EmailField):
+            field.error_messages["invalid"] = EMAIL_FORMAT_MESSAGE
+        if field.required or field.widget.is_hidden or name in NOT_MARKED_OPTIONAL:
+            continue
+        # format_html keeps an organiser's label, already escaped, from being escaped twice.
+        field.label = format_html("{} {}", field.label, _("(optional)"))
 
-    def mark_fields(self) -> None:
-        for name, field in self.fields.items():
-            field.widget.attrs.pop("maxlength", None)
-            field.error_messages["max_length"] = TOO_LONG_MESSAGE
-            if isinstance(field, forms.EmailField):
-                field.error_messages["invalid"] = EMAIL_FORMAT_MESSAGE
-            if field.required or field.widget.is_hidden or name in NOT_MARKED_OPTIONAL:
-                continue
-            # format_html keeps an organiser's label, already escaped, from being escaped twice.
-            field.label = format_html("{} {}", field.label, _("(optional)"))
+
+class PublicFormMixin:
+    """What the public forms share so that no mistake leaves anyone stuck: their fields are
+    marked (``mark_fields``), and each error is listed with the field it is about."""
 
     def error_summary(self) -> list[tuple[str, str]]:
         """Each error with the id of the control to go to ("" for the form as a whole)."""
@@ -59,9 +64,14 @@ class QuestionsMixin:
 
     def add_questions(self, questions, answers=None) -> None:
         self.questions = list(questions)
-        stored = {answer.question_id: answer.value for answer in answers or ()}
         for question in self.questions:
             self.fields[question.field_name] = question_field(question)
+        self.add_answers(answers)
+
+    def add_answers(self, answers) -> None:
+        """The stored ``answers`` as the initial values of their questions' fields."""
+        stored = {answer.question_id: answer.value for answer in answers or ()}
+        for question in self.questions:
             if question.pk in stored:
                 self.initial[question.field_name] = question.from_storage(stored[question.pk])
 
@@ -75,6 +85,42 @@ class QuestionsMixin:
             for question in self.questions
             if not changed_only or question.field_name in self.changed_data
         }
+
+
+def asked_fields(form_class, field_settings: RegistrationSettings, questions) -> dict:
+    """The fields of ``form_class`` as an event with ``field_settings`` and ``questions`` asks
+    them (``build_fields``), not to be changed: each form gets a copy of them.
+
+    Built once for each way of asking, in each language and under each address of the site
+    (an event's settings and questions give their values, not their rows): building them
+    took a registration longer than the checks of what was typed."""
+    return _built_fields(
+        form_class,
+        get_language(),
+        get_script_prefix(),
+        _asking(field_settings, with_id=False),
+        tuple(_asking(question) for question in questions),
+    )
+
+
+def _asking(row, *, with_id=True) -> tuple:
+    """What a row's columns hold, its event and (unless ``with_id``) its own id left out."""
+    return tuple(
+        (field.attname, getattr(row, field.attname))
+        for field in row._meta.concrete_fields
+        if not field.is_relation and (with_id or not field.primary_key)
+    )
+
+
+@lru_cache(maxsize=128)
+def _built_fields(form_class, _language, _script_prefix, field_settings, questions) -> dict:
+    fields = copy.deepcopy(form_class.base_fields)
+    form_class.build_fields(
+        fields,
+        RegistrationSettings(**dict(field_settings)),
+        [Question(**dict(question)) for question in questions],
+    )
+    return fields
 
 
 class AttendeeDetailsForm(PublicFormMixin, QuestionsMixin, forms.ModelForm):
@@ -109,17 +155,30 @@ class AttendeeDetailsForm(PublicFormMixin, QuestionsMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, questions=(), answers=(), field_settings=None, **kwargs):
+        self.questions = list(questions)
+        # Django gives each form a copy of its class's fields; this one gets a copy of the
+        # fields as the event asks them, built once for each way of asking (``asked_fields``).
+        self.base_fields = asked_fields(
+            type(self), field_settings or RegistrationSettings(), self.questions
+        )
         super().__init__(*args, **kwargs)
+        self.add_answers(answers)
+
+    @classmethod
+    def build_fields(cls, fields, field_settings, questions) -> None:
+        """Turn ``fields``, a copy of the class's, into those an event with ``field_settings``
+        and ``questions`` asks."""
         for name in ("name", "organisation", "role"):
-            self.fields[name].validators.append(no_control_characters)
-        ask_core_fields(self, field_settings or RegistrationSettings())
+            fields[name].validators.append(no_control_characters)
+        ask_core_fields(fields, field_settings)
         # The model's own checks are left to the service (see _post_clean); this one is
         # about the input, so it is shown next to the field.
-        self.fields["name"].validators.append(validate_name)
-        self.fields["name"].error_messages["required"] = _("Enter your name")
-        self.fields["email"].error_messages["required"] = _("Enter your email address")
-        self.add_questions(questions, answers)
-        self.mark_fields()
+        fields["name"].validators.append(validate_name)
+        fields["name"].error_messages["required"] = _("Enter your name")
+        fields["email"].error_messages["required"] = _("Enter your email address")
+        for question in questions:
+            fields[question.field_name] = question_field(question)
+        mark_fields(fields)
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
@@ -155,11 +214,12 @@ class PersonalDetailsForm(AttendeeDetailsForm):
             "language": _("Reminders and news about the event come in this language."),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    @classmethod
+    def build_fields(cls, fields, field_settings, questions) -> None:
+        super().build_fields(fields, field_settings, questions)
         # Last, after the questions; a form sent without it (an older page) keeps it as it is.
-        self.fields["language"] = self.fields.pop("language")
-        self.fields["language"].required = False
+        fields["language"] = fields.pop("language")
+        fields["language"].required = False
 
     def clean_language(self):
         return self.cleaned_data["language"] or self.instance.language
@@ -195,15 +255,19 @@ class RegistrationForm(AttendeeDetailsForm):
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Choose how you will attend: in person or online")},
             )
-        self.fields["privacy_consent"].label = format_html(
+        if not self.is_bound:
+            self.initial["submission_key"] = secrets.token_urlsafe(16)
+
+    @classmethod
+    def build_fields(cls, fields, field_settings, questions) -> None:
+        super().build_fields(fields, field_settings, questions)
+        fields["privacy_consent"].label = format_html(
             _(
                 "I agree that my details are used to organise this event, "
                 'as the <a href="{}">privacy notice</a> explains.'
             ),
             reverse("privacy"),
         )
-        if not self.is_bound:
-            self.initial["submission_key"] = secrets.token_urlsafe(16)
 
     def clean(self):
         cleaned = super().clean()
@@ -268,7 +332,7 @@ class LostLinkForm(PublicFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.mark_fields()
+        mark_fields(self.fields)
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()

@@ -18,6 +18,7 @@ are run as they come.
 
 import hashlib
 import re
+import threading
 import weakref
 from collections.abc import Sequence
 from functools import lru_cache
@@ -189,7 +190,7 @@ def _message(statements: Sequence[Statement]) -> bytes:
     each query anew when the query is as long as these (thousands of characters); here that is
     done once for each set of statements."""
     connection.ensure_connection()
-    adapt = Transformer(connection.connection)
+    adapt = _transformer(connection.connection)
     sql = "; ".join(sql for sql, _params in statements)
     params = [value for _sql, params in statements for value in params]
     parts = _parts_for(sql, params, adapt.encoding)
@@ -215,6 +216,20 @@ def _literals(adapt: Transformer, params: Sequence) -> list[bytes]:
     return [b"NULL" if value is None else literal(value) for value in params]
 
 
+# What writes values as literals, for the connection of each thread.
+_literal_writers = threading.local()
+
+
+def _transformer(session) -> Transformer:
+    """What writes values as literals on ``session``, kept from one message to the next as
+    psycopg's cursors keep theirs: it finds how to write a type of value the first time it
+    meets one. Each thread has its own connection, and a new one when it connects again."""
+    adapt = getattr(_literal_writers, "adapt", None)
+    if adapt is None or adapt.connection is not session:
+        adapt = _literal_writers.adapt = Transformer(session)
+    return adapt
+
+
 # The statements each connection's session has prepared, by the connection; None where a
 # message preparing some failed, so that which of them the session has is not known.
 _prepared_by: "weakref.WeakKeyDictionary[object, set[str] | None]" = weakref.WeakKeyDictionary()
@@ -234,7 +249,7 @@ def _prepared_message(statements: Sequence[Statement]) -> bytes:
         return _message(statements)
     connection.ensure_connection()
     session = connection.connection
-    adapt = Transformer(session)
+    adapt = _transformer(session)
     prepared = _prepared_by.get(session, set())
     preparing: dict[str, bytes] = {}
     message = []

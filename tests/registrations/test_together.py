@@ -350,3 +350,13 @@ def test_without_prepared_statements_the_values_are_written_into_the_statements(
 
     assert [query["sql"] for query in queries.captured_queries] == ["SELECT 1::int + 1"]
     assert not _prepared_in_session()
+
+
+@on_postgresql
+def test_values_are_written_for_the_connection_of_the_moment():
+    statements = [("SELECT %s, %s", ["it's", "back\\slash"])]
+    assert together.read_together(statements) == [[("it's", "back\\slash")]]
+
+    connection.close()  # the next message goes to a new session
+
+    assert together.read_together(statements) == [[("it's", "back\\slash")]]

@@ -55,18 +55,24 @@ class EventWords(models.Model):
 
     def in_language(self, language: str | None = None):
         """A copy of the event for showing in ``language`` (the active one if not given): its
-        words are the translations given for that language, else the main text.
+        words are the translations given for that language, else the main text, also when
+        the event is itself a copy shown in another language. An event already shown in
+        ``language`` is itself.
 
         ``text_languages`` says, per field, the language of text shown in another language
         than the page's ("" when it is the page's own), for a ``lang`` attribute.
         """
         language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+        if getattr(self, "shown_in", None) == language:
+            return self
+        main = getattr(self, "main_words", None)
+        if main is None:
+            main = {field: getattr(self, field) for field in TRANSLATED_FIELDS}
         shown = copy.copy(self)
-        shown.text_languages = {}
+        shown.shown_in, shown.main_words, shown.text_languages = language, main, {}
         for field in TRANSLATED_FIELDS:
             translated = getattr(self, f"{field}_{language}", "")
-            if translated:
-                setattr(shown, field, translated)
+            setattr(shown, field, translated or main[field])
             written_in = language if translated else self.main_language
             shown.text_languages[field] = "" if written_in == language else written_in
         return shown

@@ -180,3 +180,39 @@ def test_change_email_says_what_changed_in_the_attendee_language(vitoria, run_wo
 
     (message,) = mailoutbox
     assert "Lekua: Europa Biltzar Jauregia → Artium museoa" in message.body.splitlines()
+
+
+def test_address_registered_in_basque_told_in_basque_words_when_registered_again_in_spanish(
+    client, vitoria, run_worker, mailoutbox
+):
+    """The event has Spanish words and no Basque title: the Basque email shows the main
+    title, not the Spanish one the page registering again was shown in."""
+    vitoria.confirm_email_addresses = True
+    vitoria.title_eu = ""
+    vitoria.title_es = "Datos y democracia"
+    vitoria.save()
+    RegistrationFactory(event=vitoria, email="ane@example.org", language="eu")
+
+    response = client.post(
+        f"/events/{vitoria.slug}/register/",
+        {"name": "Ane Etxeberria", "email": "ane@example.org", "privacy_consent": "on"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 302
+    run_worker()
+
+    (message,) = mailoutbox
+    assert message.subject == "Izena emanda duzu jada: Data and democracy"
+
+
+def test_an_event_shown_in_one_language_then_another_shows_the_others_words(vitoria):
+    vitoria.title_eu = ""
+    vitoria.title_es = "Datos y democracia"
+
+    shown = vitoria.in_language("es").in_language("eu")
+
+    assert shown.title == "Data and democracy"
+    assert shown.text_languages["title"] == "en"
+    assert shown.venue_name == "Europa Biltzar Jauregia"
+    spanish = vitoria.in_language("es")
+    assert spanish.in_language("es") is spanish  # already in it: no other copy

@@ -21,11 +21,11 @@ import re
 import threading
 import weakref
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Model
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import CharField, Model, TextField
 from django.db.models.sql import InsertQuery
 from psycopg.adapt import Transformer
 
@@ -107,17 +107,18 @@ class Writes:
             fields = [field for field in fields if field is not meta.auto_field]
         values = [(field, field.pre_save(row, add=True)) for row in rows for field in fields]
         computed = any(hasattr(value, "resolve_expression") for _, value in values)
+        db = connections[DEFAULT_DB_ALIAS]  # not through the proxy for each value
         if self.condition is not None:
             sql = _insert_sql(model, tuple(fields), 1, selected=True)
             if computed or sql is None:
                 raise ValueError("a row inserted under a condition has each value given")
             # One statement for each row: the values of a row selected by itself take the
             # types of their columns, as those of a VALUES list would not.
-            prepared = [field.get_db_prep_save(v, connection) for field, v in values]
+            prepared = _prepared_values(values, db)
             for start in range(0, len(prepared), len(fields)):
                 self.execute(sql, prepared[start : start + len(fields)])
         elif (sql := _insert_sql(model, tuple(fields), len(rows))) is not None and not computed:
-            self.execute(sql, [field.get_db_prep_save(v, connection) for field, v in values])
+            self.execute(sql, _prepared_values(values, db))
         else:  # as the ORM writes them
             query = InsertQuery(model)
             query.insert_values(fields, rows)
@@ -159,6 +160,28 @@ class Writes:
             while cursor.nextset():
                 rows.append(cursor.rowcount)
         return rows[:kept]
+
+
+def _prepared_values(values: Sequence[tuple], db) -> list:
+    """Each value as its field gives it to the database (``get_db_prep_save``); a string of a
+    text field as it is, which is what Django's text fields give back for one."""
+    return [
+        value
+        if type(value) is str and _gives_strings_back(type(field))
+        else field.get_db_prep_save(value, db)
+        for field, value in values
+    ]
+
+
+@cache
+def _gives_strings_back(field_class: type) -> bool:
+    """Whether ``field_class`` prepares a string for the database as Django's ``CharField`` or
+    ``TextField`` does: the string itself."""
+    steps = ("get_db_prep_save", "get_db_prep_value", "get_prep_value", "to_python")
+    return any(
+        all(getattr(field_class, step) is getattr(text, step) for step in steps)
+        for text in (CharField, TextField)
+    )
 
 
 @lru_cache(maxsize=256)

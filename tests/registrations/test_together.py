@@ -360,3 +360,27 @@ def test_values_are_written_for_the_connection_of_the_moment():
     connection.close()  # the next message goes to a new session
 
     assert together.read_together(statements) == [[("it's", "back\\slash")]]
+
+
+def test_strings_of_text_fields_go_as_they_are_and_others_as_their_field_prepares_them():
+    from django.db.models import CharField, EmailField, TextField
+
+    class Lowered(CharField):
+        def get_prep_value(self, value):
+            return super().get_prep_value(value).lower()
+
+    values = [
+        (CharField(max_length=10), "ABC"),
+        (EmailField(), "Ada@Example.org"),
+        (TextField(), "Line\nline"),
+        (Lowered(max_length=10), "ABC"),
+        (CharField(max_length=10), 12),  # not a string: prepared by the field
+    ]
+
+    assert together._prepared_values(values, connection) == [
+        "ABC",
+        "Ada@Example.org",
+        "Line\nline",
+        "abc",
+        "12",
+    ]

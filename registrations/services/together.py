@@ -21,6 +21,7 @@ import re
 import threading
 import weakref
 from collections.abc import Sequence
+from contextlib import contextmanager, nullcontext
 from functools import cache, lru_cache
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import CharField, Model, TextField
 from django.db.models.sql import InsertQuery
 from psycopg.adapt import Transformer
+from psycopg.pq import TransactionStatus
 
 Statement = tuple[str, Sequence]
 
@@ -143,23 +145,54 @@ class Writes:
         rows each of them gave or changed, in order.
 
         ``ending``: they are the last of the transaction. Where the transaction is this
-        ``atomic`` block's own (not one inside another), the commit goes in the same message,
-        so that the locks it holds are released without waiting for this process to answer
-        once more; the block's own commit then has nothing left to do. Nothing may be written
-        after them in the block.
+        ``atomic`` block's own (not one inside another), it ends with them, so that the locks
+        it holds are released without waiting for this process to answer once more; the
+        block's own commit then has nothing left to do. Nothing may be written after them in
+        the block. Where they are all the transaction has (``_alone``), PostgreSQL runs them
+        as one transaction without the round trip of a ``BEGIN`` before them; else the commit
+        goes in their message.
         """
         statements, self.statements = self.statements, []
         if not statements:
             return []
         kept = len(statements)  # the commit's answer is not one of theirs
-        if ending and _transaction_is_its_own():
+        ending = ending and _transaction_is_its_own()
+        alone = ending and _alone()
+        if ending and not alone:
             statements.append(("COMMIT", ()))
-        with connection.cursor() as cursor:
-            cursor.execute(_prepared_message(statements))
-            rows = [cursor.rowcount]
-            while cursor.nextset():
-                rows.append(cursor.rowcount)
+        with _one_transaction() if alone else nullcontext():
+            message = _prepared_message(statements)
+            with connection.cursor() as cursor:
+                cursor.execute(message)
+                rows = [cursor.rowcount]
+                while cursor.nextset():
+                    rows.append(cursor.rowcount)
         return rows[:kept]
+
+
+def _alone() -> bool:
+    """Whether the transaction has sent nothing yet, and begins as a session's transactions
+    begin by default (no isolation level or read-only mode of its own)."""
+    connection.ensure_connection()
+    session = connection.connection
+    return (
+        session.info.transaction_status == TransactionStatus.IDLE
+        and session.isolation_level is None
+        and session.read_only is None
+    )
+
+
+@contextmanager
+def _one_transaction():
+    """Inside it, the session sends each message without beginning a transaction first:
+    PostgreSQL runs the statements of a message as one transaction, committed when the last
+    one is done, or rolled back whole when one fails."""
+    session = connection.connection
+    session.autocommit = True
+    try:
+        yield
+    finally:
+        session.autocommit = False
 
 
 def _prepared_values(values: Sequence[tuple], db) -> list:

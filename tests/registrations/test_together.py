@@ -15,7 +15,7 @@ from registrations import services, tasks
 from registrations.models import Answer, OutboundEmail, PlaceCounts, Question, Registration
 from registrations.services import locking, together
 from tests.factories import EventFactory, QuestionFactory
-from tests.prepared import as_prepared
+from tests.prepared import as_prepared, messages_sent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -384,3 +384,74 @@ def test_strings_of_text_fields_go_as_they_are_and_others_as_their_field_prepare
         "abc",
         "12",
     ]
+
+
+def _person(event, email: str, pk: int) -> Registration:
+    return Registration(
+        event=event, name="A", email=email, pk=pk, privacy_consent_at=timezone.now()
+    )
+
+
+def _written_in_own_transaction(event, *emails: str) -> None:
+    """Registrations of ``emails`` written together, in a transaction of their own that has
+    sent nothing before them."""
+    ids = together.read_together([together.new_ids(*[Registration] * len(emails))])[0][0]
+    with transaction.atomic():
+        written = together.Writes()
+        for email, pk in zip(emails, ids, strict=True):
+            written.insert(_person(event, email, pk))
+        written.send(ending=True)
+
+
+def _prepared(event, *emails: str) -> None:
+    """The statements of ``_written_in_own_transaction`` prepared in the session, nothing
+    written."""
+    try:
+        with transaction.atomic():
+            _written_in_own_transaction(event, *emails)
+            transaction.set_rollback(True)
+    except IntegrityError:
+        pass
+
+
+@on_postgresql
+def test_writes_that_are_all_their_transaction_has_are_sent_without_a_begin(event):
+    _prepared(event, "a@example.org")
+    with messages_sent() as sent:
+        _written_in_own_transaction(event, "a@example.org")
+
+    # The ids, then the writes as one transaction.
+    assert len(sent) == 2 and sent[1].startswith("EXECUTE ")
+    assert Registration.objects.filter(event=event).count() == 1
+    # Django's view of the connection is as after any transaction.
+    assert connection.get_autocommit()
+    assert connection.connection.info.transaction_status.name == "IDLE"
+
+
+@on_postgresql
+def test_writes_that_are_all_their_transaction_has_and_fail_leave_nothing_written(event):
+    _prepared(event, "a@example.org", "A@example.org")
+    with messages_sent() as sent, pytest.raises(IntegrityError):
+        # The same address twice: the second insert fails on the unique index.
+        _written_in_own_transaction(event, "a@example.org", "A@example.org")
+
+    assert len(sent) == 2  # the writes as one transaction: the first is rolled back with it
+    assert not Registration.objects.filter(event=event).exists()
+    assert connection.connection.info.transaction_status.name == "IDLE"
+    services.register(event=event, name="Ada", email="ada@example.org")  # the session works
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+@on_postgresql
+def test_a_transaction_of_another_isolation_level_begins_as_it_is_set(event):
+    _prepared(event, "a@example.org")
+    connection.connection.isolation_level = psycopg.IsolationLevel.SERIALIZABLE
+    try:
+        with messages_sent() as sent:
+            _written_in_own_transaction(event, "a@example.org")
+    finally:
+        connection.connection.isolation_level = None
+
+    assert sent[1:] == ["BEGIN ISOLATION LEVEL SERIALIZABLE", sent[2]]
+    assert sent[2].endswith("; COMMIT")
+    assert Registration.objects.filter(event=event).count() == 1

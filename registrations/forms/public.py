@@ -104,7 +104,8 @@ def asked_fields(form_class, field_settings: RegistrationSettings, questions) ->
 
 
 def _asking(row, *, with_id=True) -> tuple:
-    """What a row's columns hold, its event and (unless ``with_id``) its own id left out."""
+    """What a row's own columns hold: those referring to other rows (its event) left out, and
+    its own id unless ``with_id``."""
     return tuple(
         (field.attname, getattr(row, field.attname))
         for field in row._meta.concrete_fields
